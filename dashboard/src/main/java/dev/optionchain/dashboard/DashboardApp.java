@@ -1,0 +1,181 @@
+package dev.optionchain.dashboard;
+
+import dev.optionchain.breaker.BreakerClock;
+import dev.optionchain.breaker.CircuitBreakerRegistry;
+import dev.optionchain.dashboard.cache.Database;
+import dev.optionchain.dashboard.cache.MarketCache;
+import dev.optionchain.dashboard.config.DashboardConfig;
+import dev.optionchain.dashboard.market.MarketDataService;
+import dev.optionchain.dashboard.upstream.TradierClient;
+import dev.optionchain.dashboard.web.WebServer;
+import dev.optionchain.marketsim.MarketSim;
+import java.net.URI;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running service: the upstream (the embedded simulator unless a base URL is configured), the cache, the
+ * breaker-protected market-data service and the web server, started in that order and closed in reverse.
+ *
+ * <pre>{@code
+ * try (DashboardApp app = DashboardApp.start(DashboardConfig.from(Settings.defaults()))) {
+ *   System.out.println(app.url());
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe; {@link #close()} is idempotent.
+ */
+public final class DashboardApp implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DashboardApp.class);
+
+  /** Name of the cache file inside the data directory. */
+  public static final String DATABASE_FILE = "market.duckdb";
+
+  private final DashboardConfig config;
+  private final CircuitBreakerRegistry breakers;
+  private final Optional<MarketSim> simulator;
+  private final WebServer web;
+  private final MarketCache cache;
+  private final Deque<AutoCloseable> resources;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private DashboardApp(DashboardConfig config, CircuitBreakerRegistry breakers, Optional<MarketSim> simulator,
+      WebServer web, MarketCache cache, Deque<AutoCloseable> resources) {
+    this.config = config;
+    this.breakers = breakers;
+    this.simulator = simulator;
+    this.web = web;
+    this.cache = cache;
+    this.resources = resources;
+  }
+
+  /**
+   * Starts the service on the system clock.
+   *
+   * @param config the configuration
+   * @return the running service
+   * @throws IllegalStateException if it cannot start (port taken, cache file locked)
+   */
+  public static DashboardApp start(DashboardConfig config) {
+    return start(config, BreakerClock.system());
+  }
+
+  /**
+   * Starts the service with the breakers (and {@code asOf} timestamps) on {@code clock}; tests pass a
+   * {@link dev.optionchain.breaker.testing.ManualClock}.
+   *
+   * @param config the configuration
+   * @param clock the breakers' clock
+   * @return the running service
+   * @throws IllegalStateException if it cannot start
+   */
+  public static DashboardApp start(DashboardConfig config, BreakerClock clock) {
+    Deque<AutoCloseable> opened = new ArrayDeque<>();
+    try {
+      MarketSim sim = null;
+      URI upstream;
+      String token;
+      if (config.embeddedUpstream()) {
+        sim = MarketSim.builder().port(0).seed(config.simSeed()).start();
+        opened.push(sim);
+        upstream = URI.create(sim.baseUrl());
+        token = null;
+        LOG.info("upstream: embedded market simulator on {} (seed {})", upstream, config.simSeed());
+      } else {
+        upstream = config.upstreamBaseUrl().orElseThrow();
+        token = config.upstreamToken().orElse(null);
+        LOG.info("upstream: {} ({})", upstream, token == null ? "no token" : "bearer token set");
+      }
+      Database db = Database.open(config.dataDir().resolve(DATABASE_FILE));
+      opened.push(db);
+      MarketCache cache = new MarketCache(db);
+      CircuitBreakerRegistry registry = new CircuitBreakerRegistry();
+      MarketDataService market = new MarketDataService(
+          new TradierClient(upstream, token, config.connectTimeout()), cache, registry, config, clock);
+      opened.push(market::close);
+      WebServer web = WebServer.start(config, market, registry, clock, db::isOpen,
+          sim == null ? Optional.empty() : Optional.of(upstream));
+      opened.push(web);
+      LOG.info("dashboard started: {}", config);
+      return new DashboardApp(config, registry, Optional.ofNullable(sim), web, cache, opened);
+    } catch (RuntimeException e) {
+      closeAll(opened);
+      throw e instanceof IllegalStateException ? e : new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Returns the port the web server listens on.
+   *
+   * @return the bound port
+   */
+  public int port() {
+    return web.port();
+  }
+
+  /**
+   * Returns the service's base URL.
+   *
+   * @return {@code http://localhost:<port>}
+   */
+  public URI url() {
+    return URI.create("http://localhost:" + port());
+  }
+
+  /**
+   * Returns the service's circuit breakers.
+   *
+   * @return the registry holding the five breakers
+   */
+  public CircuitBreakerRegistry breakers() {
+    return breakers;
+  }
+
+  /**
+   * Returns the embedded simulator, when it is the upstream.
+   *
+   * @return the simulator, or empty when a real upstream is configured
+   */
+  public Optional<MarketSim> simulator() {
+    return simulator;
+  }
+
+  /**
+   * Returns the configuration the service runs with.
+   *
+   * @return the configuration
+   */
+  public DashboardConfig config() {
+    return config;
+  }
+
+  /** The cache, for tests. */
+  MarketCache cache() {
+    return cache;
+  }
+
+  /** Stops the web server, then the service, closes the cache (releasing its file lock) and the simulator. */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      closeAll(resources);
+      LOG.info("dashboard stopped");
+    }
+  }
+
+  private static void closeAll(Deque<AutoCloseable> resources) {
+    while (!resources.isEmpty()) {
+      AutoCloseable r = resources.pop();
+      try {
+        r.close();
+      } catch (Exception e) {
+        LOG.warn("error while closing {}: {}", r, e.getMessage(), e);
+      }
+    }
+  }
+}

@@ -1,0 +1,145 @@
+package dev.optionchain.dashboard.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The service's typed, validated configuration, read from {@link Settings}. Immutable.
+ *
+ * @param host interface to listen on
+ * @param port port to listen on; 0 picks a free one
+ * @param dataDir directory of the cache file
+ * @param upstreamBaseUrl a Tradier-compatible base URL, or empty to run the embedded simulator
+ * @param upstreamToken bearer token for the upstream
+ * @param connectTimeout upstream connect timeout
+ * @param simSeed the embedded simulator's seed
+ * @param breakersEnabled whether upstream calls go through circuit breakers
+ * @param breakers breaker settings by name, in the order of {@link #BREAKER_NAMES}
+ * @param adminToken bearer token of the admin endpoints, or empty to refuse them
+ */
+public record DashboardConfig(
+    String host,
+    int port,
+    Path dataDir,
+    Optional<URI> upstreamBaseUrl,
+    Optional<String> upstreamToken,
+    Duration connectTimeout,
+    long simSeed,
+    boolean breakersEnabled,
+    Map<String, BreakerSettings> breakers,
+    Optional<String> adminToken) {
+
+  /** The five upstream calls, each with its breaker. */
+  public static final String CURRENT_PRICE = "current_price";
+  /** Price history. */
+  public static final String PRICE_HISTORY = "price_history";
+  /** Option chains. */
+  public static final String OPTIONS_CHAIN = "options_chain";
+  /** Ticker info. */
+  public static final String TICKER_INFO = "ticker_info";
+  /** Option expirations. */
+  public static final String EXPIRATIONS = "expirations";
+  /** All breaker names, in registration order. */
+  public static final List<String> BREAKER_NAMES =
+      List.of(CURRENT_PRICE, PRICE_HISTORY, OPTIONS_CHAIN, TICKER_INFO, EXPIRATIONS);
+
+  /** Copies the breaker map. */
+  public DashboardConfig {
+    breakers = Collections.unmodifiableMap(new LinkedHashMap<>(breakers));
+  }
+
+  /**
+   * Reads and validates the configuration.
+   *
+   * @param s the settings
+   * @return the configuration
+   * @throws IllegalArgumentException naming the key and the value of the first invalid setting
+   */
+  public static DashboardConfig from(Settings s) {
+    Map<String, BreakerSettings> breakers = new LinkedHashMap<>();
+    for (String name : BREAKER_NAMES) {
+      String prefix = "breaker." + name + ".";
+      breakers.put(name, new BreakerSettings(name,
+          s.integer(prefix + "failure-threshold", 1, 1_000_000),
+          s.duration(prefix + "recovery-timeout"),
+          s.duration(prefix + "request-timeout")));
+    }
+    String host = s.string("server.host");
+    if (host.isEmpty()) {
+      throw new IllegalArgumentException("server.host must not be empty, was ''");
+    }
+    String dataDir = s.string("data.dir");
+    if (dataDir.isEmpty()) {
+      throw new IllegalArgumentException("data.dir must not be empty, was ''");
+    }
+    return new DashboardConfig(
+        host,
+        s.integer("server.port", 0, 65_535),
+        Path.of(dataDir),
+        baseUrl(s.string("upstream.base-url")),
+        nonEmpty(s.string("upstream.token")),
+        s.duration("upstream.connect-timeout"),
+        s.longValue("sim.seed"),
+        s.bool("breakers.enabled"),
+        breakers,
+        nonEmpty(s.string("admin.token")));
+  }
+
+  /**
+   * Returns the settings of one breaker.
+   *
+   * @param name one of {@link #BREAKER_NAMES}
+   * @return its settings
+   */
+  public BreakerSettings breaker(String name) {
+    BreakerSettings b = breakers.get(name);
+    if (b == null) {
+      throw new IllegalArgumentException("no breaker named '" + name + "'");
+    }
+    return b;
+  }
+
+  /**
+   * Returns whether the embedded simulator is the upstream.
+   *
+   * @return true when no base URL is configured
+   */
+  public boolean embeddedUpstream() {
+    return upstreamBaseUrl.isEmpty();
+  }
+
+  private static Optional<URI> baseUrl(String v) {
+    if (v.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      URI uri = new URI(v.endsWith("/") ? v.substring(0, v.length() - 1) : v);
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+        throw new IllegalArgumentException("upstream.base-url must be an http(s) URL, was '" + v + "'");
+      }
+      return Optional.of(uri);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("upstream.base-url must be an http(s) URL, was '" + v + "'", e);
+    }
+  }
+
+  private static Optional<String> nonEmpty(String v) {
+    return v.isEmpty() ? Optional.empty() : Optional.of(v);
+  }
+
+  @Override
+  public String toString() {
+    return "DashboardConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", upstream="
+        + upstreamBaseUrl.map(URI::toString).orElse("embedded marketsim (seed " + simSeed + ")")
+        + ", upstreamToken=" + (upstreamToken.isPresent() ? "****" : "none")
+        + ", breakersEnabled=" + breakersEnabled + ", breakers=" + breakers.values()
+        + ", adminToken=" + (adminToken.isPresent() ? "****" : "none") + "]";
+  }
+}

@@ -1,0 +1,20 @@
+package dev.optionchain.dashboard.model;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The expiration dates of a symbol's listed options, soonest first.
+ *
+ * @param symbol the underlying's ticker
+ * @param dates expiration dates, soonest first
+ */
+public record Expirations(String symbol, List<LocalDate> dates) {
+
+  /** Copies and sorts the dates. */
+  public Expirations {
+    Objects.requireNonNull(symbol, "symbol");
+    dates = dates.stream().sorted().distinct().toList();
+  }
+}

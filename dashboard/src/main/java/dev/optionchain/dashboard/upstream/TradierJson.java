@@ -1,0 +1,348 @@
+package dev.optionchain.dashboard.upstream;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.optionchain.dashboard.model.Bar;
+import dev.optionchain.dashboard.model.Greeks;
+import dev.optionchain.dashboard.model.OptionContract;
+import dev.optionchain.dashboard.model.OptionType;
+import dev.optionchain.dashboard.model.Quote;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads Tradier's market-data JSON into the model, defensively, from Jackson's tree model.
+ *
+ * <p>Tradier's JSON is converted from XML, which shapes it: a payload is an object under one root key
+ * ({@code quotes}, {@code history}, ...) or JSON {@code null} when there is nothing; a list of one is the element
+ * itself, a longer list an array ({@link #oneOrMany}); any number may be {@code null}. Every reader here either
+ * returns a value or throws {@link ShapeException} naming the field and what was wrong: never a Jackson exception, a
+ * {@code NullPointerException} or a {@code DateTimeParseException}. Values are typed strictly: a string where a
+ * number belongs is a wrong shape, not a number to guess at.
+ *
+ * <p>Stateless; thread-safe.
+ */
+final class TradierJson {
+
+  /** Shared and thread-safe; rejects trailing content after the JSON value. */
+  static final ObjectMapper MAPPER = JsonMapper.builder()
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .build();
+
+  private static final int PREVIEW_CHARS = 40;
+
+  private TradierJson() {
+  }
+
+  /** JSON that parsed but is not the expected shape. No stack trace: it is always rethrown as MALFORMED. */
+  static final class ShapeException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    ShapeException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  // ---- endpoints --------------------------------------------------------------------------------------------
+
+  /**
+   * Finds the quote of {@code symbol} in a {@code /v1/markets/quotes} answer.
+   *
+   * @return the quote, or null when the answer has none for the symbol ({@code {"quotes":null}}, another symbol)
+   * @throws UnknownSymbolException when the answer lists the symbol under {@code unmatched_symbols}
+   */
+  static Quote quote(JsonNode root, String symbol) {
+    JsonNode quotes = payload(root, "quotes");
+    if (quotes == null) {
+      return null;
+    }
+    for (JsonNode q : oneOrMany(quotes, "quote")) {
+      requireObject(q, "quotes.quote");
+      if (requiredText(q, "quote", "symbol").equalsIgnoreCase(symbol)) {
+        return quoteOf(q);
+      }
+    }
+    JsonNode unmatched = quotes.get("unmatched_symbols");
+    if (unmatched != null && unmatched.isObject()) {
+      for (JsonNode s : oneOrMany(unmatched, "symbol")) {
+        if (s.isTextual() && s.asText().trim().equalsIgnoreCase(symbol)) {
+          throw new UnknownSymbolException(symbol);
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The bars of a {@code /v1/markets/history} answer, oldest first; empty for {@code {"history":null}}. */
+  static List<Bar> bars(JsonNode root) {
+    JsonNode history = payload(root, "history");
+    if (history == null) {
+      return List.of();
+    }
+    List<Bar> bars = new ArrayList<>();
+    for (JsonNode day : oneOrMany(history, "day")) {
+      requireObject(day, "history.day");
+      bars.add(new Bar(date(day, "day", "date"),
+          requiredDecimal(day, "day", "open"), requiredDecimal(day, "day", "high"),
+          requiredDecimal(day, "day", "low"), requiredDecimal(day, "day", "close"),
+          requiredInteger(day, "day", "volume")));
+    }
+    bars.sort(Comparator.comparing(Bar::date));
+    return bars;
+  }
+
+  /** The dates of a {@code /v1/markets/options/expirations} answer; empty for {@code {"expirations":null}}. */
+  static List<LocalDate> expirationDates(JsonNode root) {
+    JsonNode expirations = payload(root, "expirations");
+    if (expirations == null) {
+      return List.of();
+    }
+    List<LocalDate> dates = new ArrayList<>();
+    for (JsonNode d : oneOrMany(expirations, "date")) {
+      dates.add(parseDate(d, "expirations.date"));
+    }
+    return dates;
+  }
+
+  /** The contracts of a {@code /v1/markets/options/chains} answer; empty for {@code {"options":null}}. */
+  static List<OptionContract> contracts(JsonNode root) {
+    JsonNode options = payload(root, "options");
+    if (options == null) {
+      return List.of();
+    }
+    List<OptionContract> contracts = new ArrayList<>();
+    for (JsonNode o : oneOrMany(options, "option")) {
+      requireObject(o, "options.option");
+      contracts.add(contractOf(o));
+    }
+    return contracts;
+  }
+
+  /** The securities of a {@code /v1/markets/lookup} answer; empty for {@code {"securities":null}}. */
+  static List<TradierClient.Security> securities(JsonNode root) {
+    JsonNode securities = payload(root, "securities");
+    if (securities == null) {
+      return List.of();
+    }
+    List<TradierClient.Security> found = new ArrayList<>();
+    for (JsonNode s : oneOrMany(securities, "security")) {
+      requireObject(s, "securities.security");
+      found.add(new TradierClient.Security(requiredText(s, "security", "symbol"), text(s, "security", "exchange"),
+          text(s, "security", "type"), text(s, "security", "description")));
+    }
+    return found;
+  }
+
+  /**
+   * Returns Tradier's explanation from an error body ({@code {"fault":{"faultstring":"..."}}}), if it has one.
+   *
+   * @return the faultstring, or null when the body is not such JSON
+   */
+  static String faultstring(byte[] body) {
+    try {
+      JsonNode fault = MAPPER.readTree(body).path("fault").path("faultstring");
+      return fault.isTextual() ? fault.asText() : null;
+    } catch (IOException | RuntimeException e) {
+      return null; // not JSON: the caller falls back to the body text
+    }
+  }
+
+  // ---- records ----------------------------------------------------------------------------------------------
+
+  private static Quote quoteOf(JsonNode q) {
+    String w = "quote";
+    return new Quote(requiredText(q, w, "symbol"), text(q, w, "description"), text(q, w, "exch"),
+        text(q, w, "type"), decimal(q, w, "last"), decimal(q, w, "change"), decimal(q, w, "change_percentage"),
+        integer(q, w, "volume"), integer(q, w, "average_volume"), epochMillis(q, w, "trade_date"),
+        decimal(q, w, "open"), decimal(q, w, "high"), decimal(q, w, "low"), decimal(q, w, "close"),
+        decimal(q, w, "prevclose"), decimal(q, w, "week_52_high"), decimal(q, w, "week_52_low"),
+        decimal(q, w, "bid"), integer(q, w, "bidsize"), decimal(q, w, "ask"), integer(q, w, "asksize"));
+  }
+
+  private static OptionContract contractOf(JsonNode o) {
+    String w = "option";
+    String typeName = requiredText(o, w, "option_type");
+    OptionType type;
+    try {
+      type = OptionType.parse(typeName);
+    } catch (IllegalArgumentException e) {
+      throw new ShapeException("option.option_type: expected call or put, got " + preview(o.get("option_type")));
+    }
+    Long contractSize = integer(o, w, "contract_size");
+    if (contractSize != null && (contractSize < 0 || contractSize > Integer.MAX_VALUE)) {
+      throw new ShapeException("option.contract_size: out of range: " + contractSize);
+    }
+    return new OptionContract(requiredText(o, w, "symbol"), requiredText(o, w, "underlying"), type,
+        requiredDecimal(o, w, "strike"), date(o, w, "expiration_date"), text(o, w, "expiration_type"),
+        contractSize == null ? null : contractSize.intValue(), decimal(o, w, "last"), decimal(o, w, "change"),
+        decimal(o, w, "bid"), integer(o, w, "bidsize"), decimal(o, w, "ask"), integer(o, w, "asksize"),
+        integer(o, w, "volume"), integer(o, w, "open_interest"), greeksOf(o.get("greeks")));
+  }
+
+  private static Greeks greeksOf(JsonNode g) {
+    if (g == null || g.isNull()) {
+      return null;
+    }
+    requireObject(g, "option.greeks");
+    String w = "greeks";
+    return new Greeks(decimal(g, w, "delta"), decimal(g, w, "gamma"), decimal(g, w, "theta"),
+        decimal(g, w, "vega"), decimal(g, w, "rho"), decimal(g, w, "phi"), decimal(g, w, "bid_iv"),
+        decimal(g, w, "mid_iv"), decimal(g, w, "ask_iv"), decimal(g, w, "smv_vol"), text(g, w, "updated_at"));
+  }
+
+  // ---- shape helpers ----------------------------------------------------------------------------------------
+
+  /**
+   * Returns the payload object under the root key, or null when it is JSON {@code null}. A missing key or a
+   * root that is not an object is a wrong shape.
+   */
+  private static JsonNode payload(JsonNode root, String key) {
+    if (root == null || !root.isObject()) {
+      throw new ShapeException("expected a JSON object at the top level, got " + kind(root));
+    }
+    JsonNode payload = root.get(key);
+    if (payload == null) {
+      throw new ShapeException("no '" + key + "' field at the top level");
+    }
+    if (payload.isNull()) {
+      return null;
+    }
+    requireObject(payload, key);
+    return payload;
+  }
+
+  /** Tradier's one-or-many: missing or null is none, an array its elements, anything else a list of one. */
+  static List<JsonNode> oneOrMany(JsonNode parent, String key) {
+    JsonNode value = parent.get(key);
+    if (value == null || value.isNull()) {
+      return List.of();
+    }
+    if (!value.isArray()) {
+      return List.of(value);
+    }
+    List<JsonNode> items = new ArrayList<>(value.size());
+    value.forEach(items::add);
+    return items;
+  }
+
+  private static void requireObject(JsonNode node, String where) {
+    if (!node.isObject()) {
+      throw new ShapeException(where + ": expected an object, got " + kind(node) + " " + preview(node));
+    }
+  }
+
+  private static String text(JsonNode o, String where, String field) {
+    JsonNode v = o.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isTextual()) {
+      throw wrongType(where, field, "a string", v);
+    }
+    return v.asText();
+  }
+
+  private static String requiredText(JsonNode o, String where, String field) {
+    String s = text(o, where, field);
+    if (s == null || s.isBlank()) {
+      throw new ShapeException(where + "." + field + ": missing");
+    }
+    return s;
+  }
+
+  private static Double decimal(JsonNode o, String where, String field) {
+    JsonNode v = o.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isNumber()) {
+      throw wrongType(where, field, "a number", v);
+    }
+    double d = v.doubleValue();
+    if (!Double.isFinite(d)) {
+      throw wrongType(where, field, "a finite number", v);
+    }
+    return d;
+  }
+
+  private static double requiredDecimal(JsonNode o, String where, String field) {
+    Double d = decimal(o, where, field);
+    if (d == null) {
+      throw new ShapeException(where + "." + field + ": missing");
+    }
+    return d;
+  }
+
+  /** An integral number; a floating-point value is accepted only when whole (e.g. {@code 100.0}). */
+  private static Long integer(JsonNode o, String where, String field) {
+    JsonNode v = o.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (v.isIntegralNumber() && v.canConvertToLong()) {
+      return v.longValue();
+    }
+    if (v.isFloatingPointNumber()) {
+      double d = v.doubleValue();
+      if (d == Math.rint(d) && Math.abs(d) < 0x1p53) {
+        return (long) d;
+      }
+    }
+    throw wrongType(where, field, "an integer", v);
+  }
+
+  private static long requiredInteger(JsonNode o, String where, String field) {
+    Long n = integer(o, where, field);
+    if (n == null) {
+      throw new ShapeException(where + "." + field + ": missing");
+    }
+    return n;
+  }
+
+  /** Epoch milliseconds; Tradier writes 0 when there has been no trade, read as null. */
+  private static Instant epochMillis(JsonNode o, String where, String field) {
+    Long ms = integer(o, where, field);
+    return ms == null || ms == 0 ? null : Instant.ofEpochMilli(ms); // never throws: any long is in range
+  }
+
+  private static LocalDate date(JsonNode o, String where, String field) {
+    JsonNode v = o.get(field);
+    if (v == null || v.isNull()) {
+      throw new ShapeException(where + "." + field + ": missing");
+    }
+    return parseDate(v, where + "." + field);
+  }
+
+  private static LocalDate parseDate(JsonNode v, String where) {
+    if (v.isTextual()) {
+      try {
+        return LocalDate.parse(v.asText().trim());
+      } catch (DateTimeParseException e) {
+        // falls through to the shape error
+      }
+    }
+    throw new ShapeException(where + ": expected a date YYYY-MM-DD, got " + preview(v));
+  }
+
+  private static ShapeException wrongType(String where, String field, String expected, JsonNode v) {
+    return new ShapeException(where + "." + field + ": expected " + expected + ", got " + preview(v));
+  }
+
+  private static String kind(JsonNode node) {
+    return node == null ? "nothing" : node.getNodeType().name().toLowerCase(Locale.ROOT);
+  }
+
+  private static String preview(JsonNode node) {
+    String s = String.valueOf(node);
+    return s.length() <= PREVIEW_CHARS ? s : s.substring(0, PREVIEW_CHARS) + "...";
+  }
+}

@@ -1,0 +1,114 @@
+package dev.optionchain.dashboard.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsTest {
+
+  @Test
+  void defaultsReproduceTheSeedsFiveBreakers() {
+    DashboardConfig c = DashboardConfig.from(Settings.defaults());
+    assertThat(c.breakers().keySet())
+        .containsExactly("current_price", "price_history", "options_chain", "ticker_info", "expirations");
+    assertThat(c.breaker("current_price").failureThreshold()).isEqualTo(5);
+    assertThat(c.breaker("current_price").recoveryTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(c.breaker("price_history").failureThreshold()).isEqualTo(5);
+    assertThat(c.breaker("price_history").recoveryTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(c.breaker("options_chain").failureThreshold()).isEqualTo(3);
+    assertThat(c.breaker("options_chain").recoveryTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(c.breaker("ticker_info").failureThreshold()).isEqualTo(5);
+    assertThat(c.breaker("ticker_info").recoveryTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(c.breaker("expirations").failureThreshold()).isEqualTo(4);
+    assertThat(c.breaker("expirations").recoveryTimeout()).isEqualTo(Duration.ofSeconds(75));
+    assertThat(c.port()).isEqualTo(8080);
+    assertThat(c.dataDir()).isEqualTo(Path.of("./data"));
+    assertThat(c.embeddedUpstream()).isTrue();
+    assertThat(c.breakersEnabled()).isTrue();
+    assertThat(c.adminToken()).isEmpty();
+  }
+
+  @Test
+  void environmentVariablesOverrideByTheirOcdNames() {
+    assertThat(Settings.envName("server.port")).isEqualTo("OCD_SERVER_PORT");
+    assertThat(Settings.envName("breaker.options_chain.recovery-timeout"))
+        .isEqualTo("OCD_BREAKER_OPTIONS_CHAIN_RECOVERY_TIMEOUT");
+    DashboardConfig c = DashboardConfig.from(Settings.defaults().withEnvironment(Map.of(
+        "OCD_SERVER_PORT", "9090",
+        "OCD_BREAKER_OPTIONS_CHAIN_RECOVERY_TIMEOUT", "2m",
+        "OCD_ADMIN_TOKEN", "s3cret",
+        "PATH", "/usr/bin")));
+    assertThat(c.port()).isEqualTo(9090);
+    assertThat(c.breaker("options_chain").recoveryTimeout()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(c.adminToken()).contains("s3cret");
+    assertThat(c.toString()).doesNotContain("s3cret");
+  }
+
+  @Test
+  void aFileOverridesDefaultsAndTheEnvironmentOverridesTheFile(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("dashboard.properties");
+    Files.writeString(file, "server.port=7000\nupstream.base-url=https://sandbox.tradier.com/\nupstream.token=abc\n");
+    DashboardConfig c = DashboardConfig.from(Settings.defaults().withFile(file)
+        .withEnvironment(Map.of("OCD_SERVER_PORT", "7001")));
+    assertThat(c.port()).isEqualTo(7001);
+    assertThat(c.upstreamBaseUrl()).hasValueSatisfying(u -> assertThat(u.toString())
+        .isEqualTo("https://sandbox.tradier.com"));
+    assertThat(c.upstreamToken()).contains("abc");
+    assertThat(c.embeddedUpstream()).isFalse();
+  }
+
+  @Test
+  void unknownKeysAreRejectedSoTyposNeverMeanTheDefault(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("bad.properties");
+    Files.writeString(file, "breaker.options_chain.failure-treshold=2\n");
+    assertThatThrownBy(() -> Settings.defaults().withFile(file))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("failure-treshold");
+  }
+
+  @Test
+  void invalidValuesNameTheKeyAndTheValue() {
+    assertThatThrownBy(() -> from("server.port", "http")).hasMessageContaining("server.port").hasMessageContaining("http");
+    assertThatThrownBy(() -> from("server.port", "70000")).hasMessageContaining("server.port");
+    assertThatThrownBy(() -> from("breaker.current_price.failure-threshold", "0"))
+        .hasMessageContaining("breaker.current_price.failure-threshold");
+    assertThatThrownBy(() -> from("breaker.current_price.recovery-timeout", "soon"))
+        .hasMessageContaining("recovery-timeout").hasMessageContaining("soon");
+    assertThatThrownBy(() -> from("breaker.current_price.recovery-timeout", "0s"))
+        .hasMessageContaining("recovery-timeout");
+    assertThatThrownBy(() -> from("breakers.enabled", "yes")).hasMessageContaining("breakers.enabled");
+    assertThatThrownBy(() -> from("upstream.base-url", "ftp://x")).hasMessageContaining("upstream.base-url");
+    assertThatThrownBy(() -> from("data.dir", "")).hasMessageContaining("data.dir");
+    assertThatThrownBy(() -> Settings.defaults().withFile(Path.of("/nonexistent/x.properties")))
+        .hasMessageContaining("/nonexistent/x.properties");
+  }
+
+  @Test
+  void durationsTakeUnitsOrIso() {
+    assertThat(Settings.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
+    assertThat(Settings.parseDuration("30s")).isEqualTo(Duration.ofSeconds(30));
+    assertThat(Settings.parseDuration("5m")).isEqualTo(Duration.ofMinutes(5));
+    assertThat(Settings.parseDuration("1h")).isEqualTo(Duration.ofHours(1));
+    assertThat(Settings.parseDuration("2d")).isEqualTo(Duration.ofDays(2));
+    assertThat(Settings.parseDuration("PT1M30S")).isEqualTo(Duration.ofSeconds(90));
+    assertThat(Settings.parseDuration("1 fortnight")).isNull();
+  }
+
+  @Test
+  void everySettingIsDocumentedInTheDefaultsFile() {
+    // the defaults file is the documentation: every key the code reads must be there with a value
+    assertThat(Settings.defaults().asMap()).containsKeys("server.host", "server.port", "data.dir",
+        "upstream.base-url", "upstream.token", "upstream.connect-timeout", "sim.seed", "breakers.enabled",
+        "admin.token");
+  }
+
+  private static DashboardConfig from(String key, String value) {
+    return DashboardConfig.from(Settings.defaults().with(Map.of(key, value), "test"));
+  }
+}
