@@ -4,6 +4,8 @@ import dev.optionchain.breaker.BreakerState.Closed;
 import dev.optionchain.breaker.BreakerState.HalfOpen;
 import dev.optionchain.breaker.BreakerState.Open;
 import java.lang.System.Logger.Level;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -67,6 +69,16 @@ import java.util.function.Supplier;
 public final class CircuitBreaker {
 
   private static final System.Logger LOG = System.getLogger(CircuitBreaker.class.getName());
+  /** Writes {@link #lastFailureTicks} without a fence: it is read only by status queries. */
+  private static final VarHandle LAST_FAILURE;
+
+  static {
+    try {
+      LAST_FAILURE = MethodHandles.lookup().findVarHandle(CircuitBreaker.class, "lastFailureTicks", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private static final int SUCCESS = 0;
   private static final int FAILURE = 1;
@@ -82,8 +94,10 @@ public final class CircuitBreaker {
   private final long slowNanos;
   /** Slow calls are tracked on their own rate instead of counting as failures. */
   private final boolean slowTracked;
-  /** A CLOSED success needs nothing but counting: no timing, no result predicate, no time window. */
+  /** A CLOSED success needs nothing but counting: no timing, no result predicate. */
   private final boolean plainSuccess;
+  /** Rate mode over a time window: a CLOSED success also moves the window to the current bucket. */
+  private final boolean timeWindowed;
   private final boolean rateBased;
   private final int failureThreshold;
   private final long recoveryNanos;
@@ -120,8 +134,8 @@ public final class CircuitBreaker {
     this.slowNanos = config.slowCallDuration().map(Duration::toNanos).orElse(Long.MAX_VALUE);
     this.slowTracked = config.slowCallRateThreshold().isPresent();
     this.rateBased = config.isRateBased();
-    this.plainSuccess = !timed && !config.hasResultPredicate()
-        && !(rateBased && config.slidingWindow() instanceof SlidingWindow.Time);
+    this.plainSuccess = !timed && !config.hasResultPredicate();
+    this.timeWindowed = rateBased && config.slidingWindow() instanceof SlidingWindow.Time;
     this.failureThreshold = config.failureThreshold();
     this.recoveryNanos = config.recoveryTimeout().toNanos();
     this.maxRecoveryNanos = config.maxRecoveryTimeout().toNanos();
@@ -375,8 +389,12 @@ public final class CircuitBreaker {
 
   private void onValue(BreakerState s, Object value, long start) {
     if (plainSuccess && s.kind == CircuitBreakerState.CLOSED) {
+      Closed c = (Closed) s;
+      if (timeWindowed) {
+        c.window.beforeCount(ticks());
+      }
       counters.success();
-      ((Closed) s).clearFailures();
+      c.clearFailures();
       return;
     }
     boolean slow = timed && clock.nanoTime() - start >= slowNanos;
@@ -408,60 +426,69 @@ public final class CircuitBreaker {
     }
   }
 
+  /** Records an outcome that is not a plain CLOSED success; split so that each part stays small enough to inline. */
   private void record(BreakerState s, int outcome, boolean slow) {
     if (slow && !slowTracked && outcome == SUCCESS) {
       outcome = FAILURE;
     }
     long now = ticks();
-    Closed closed = s.kind == CircuitBreakerState.CLOSED ? (Closed) s : null;
-    if (closed != null && closed.window != null) {
-      closed.window.beforeCount(now);
+    if (s.kind == CircuitBreakerState.CLOSED && timeWindowed) {
+      ((Closed) s).window.beforeCount(now);
     }
     if (slow) {
       counters.slow();
     }
-    switch (outcome) {
-      case IGNORED:
-        counters.ignored();
-        if (s.kind == CircuitBreakerState.HALF_OPEN) {
-          ((HalfOpen) s).release();
-        }
-        return;
-      case SUCCESS:
-        counters.success();
-        if (closed != null) {
-          closed.clearFailures();
-          if (slow && slowTracked) {
-            tripIf(closed, closed.window.onBadOutcome(false, true, now), now);
-          }
-        } else if (s.kind == CircuitBreakerState.HALF_OPEN) {
-          HalfOpen h = (HalfOpen) s;
-          int successes = h.succeed();
-          if (successes >= config.successesToClose()) {
-            String reason = successes == 1 ? "trial call succeeded" : successes + " trial calls succeeded";
-            transition(h, newClosed(now, 0, rampNanos, h.failedRecoveries), reason);
-          }
-        }
-        return;
-      default:
-        counters.failure();
-        lastFailureTicks = now;
-        failedSinceReset = true;
-        if (closed != null) {
-          int consecutive = closed.addFailure();
-          String reason;
-          if (rateBased) {
-            reason = closed.window.onBadOutcome(true, slow, now);
-          } else {
-            reason = consecutive >= failureThreshold ? consecutiveFailures(consecutive) : null;
-          }
-          tripIf(closed, reason, now);
-        } else if (s.kind == CircuitBreakerState.HALF_OPEN) {
-          HalfOpen h = (HalfOpen) s;
-          int recoveries = h.failedRecoveries + 1;
-          transition(h, new Open(now, openNanos(recoveries), h.consecutiveFailures + 1, recoveries, false),
-              "trial call failed");
-        }
+    if (outcome == SUCCESS) {
+      recordSuccess(s, slow, now);
+    } else if (outcome == FAILURE) {
+      recordFailure(s, slow, now);
+    } else {
+      counters.ignored();
+      if (s.kind == CircuitBreakerState.HALF_OPEN) {
+        ((HalfOpen) s).release();
+      }
+    }
+  }
+
+  private void recordSuccess(BreakerState s, boolean slow, long now) {
+    counters.success();
+    if (s.kind == CircuitBreakerState.CLOSED) {
+      Closed closed = (Closed) s;
+      closed.clearFailures();
+      if (slow && slowTracked) {
+        tripIf(closed, closed.window.onBadOutcome(false, true, now), now);
+      }
+    } else if (s.kind == CircuitBreakerState.HALF_OPEN) {
+      HalfOpen h = (HalfOpen) s;
+      int successes = h.succeed();
+      if (successes >= config.successesToClose()) {
+        String reason = successes == 1 ? "trial call succeeded" : successes + " trial calls succeeded";
+        transition(h, newClosed(now, 0, rampNanos, h.failedRecoveries), reason);
+      }
+    }
+  }
+
+  private void recordFailure(BreakerState s, boolean slow, long now) {
+    counters.failure();
+    LAST_FAILURE.setRelease(this, now);
+    if (!failedSinceReset) {
+      failedSinceReset = true;
+    }
+    if (s.kind == CircuitBreakerState.CLOSED) {
+      Closed closed = (Closed) s;
+      int consecutive = closed.addFailure();
+      String reason;
+      if (rateBased) {
+        reason = closed.window.onBadOutcome(true, slow, now);
+      } else {
+        reason = consecutive >= failureThreshold ? consecutiveFailures(consecutive) : null;
+      }
+      tripIf(closed, reason, now);
+    } else if (s.kind == CircuitBreakerState.HALF_OPEN) {
+      HalfOpen h = (HalfOpen) s;
+      int recoveries = h.failedRecoveries + 1;
+      transition(h, new Open(now, openNanos(recoveries), h.consecutiveFailures + 1, recoveries, false),
+          "trial call failed");
     }
   }
 
@@ -732,6 +759,19 @@ public final class CircuitBreaker {
         sums[CallCounters.IGNORED] - base[CallCounters.IGNORED],
         sums[CallCounters.SLOW] - base[CallCounters.SLOW],
         forced, Duration.ofNanos(openNanos), failureRate, config.failureRateThreshold(), slowRate, share);
+  }
+
+  /**
+   * Returns the calls seen since the breaker was created, by outcome; never reset, unlike the counts of
+   * {@link #getStatus()}. Each figure is exact; figures read while calls complete on other threads may be a few calls
+   * apart. Costs a pass over the per-thread counters, no lock.
+   *
+   * @return the totals
+   */
+  public CallTotals callTotals() {
+    long[] s = counters.sums();
+    return new CallTotals(s[CallCounters.SUCCESSES], s[CallCounters.FAILURES], s[CallCounters.REJECTIONS],
+        s[CallCounters.IGNORED], s[CallCounters.SLOW]);
   }
 
   /**

@@ -26,6 +26,7 @@ final class TimeWindow extends RateWindow {
   private final long[] slow;
   private long lastIndex;
   private final long[] scratch = new long[CallCounters.KINDS];
+  private final long[] contents = new long[3];
 
   TimeWindow(CallCounters counters, CircuitBreakerConfig config, SlidingWindow.Time window, long now) {
     super(counters, config);
@@ -60,17 +61,18 @@ final class TimeWindow extends RateWindow {
 
   @Override
   synchronized long[] contents(long now) {
-    return contentsLocked(now);
+    return contentsLocked(now).clone();
   }
 
+  /** Fills and returns {@link #contents} (no allocation on the failure path); guarded by this. */
   private long[] contentsLocked(long now) {
     advance(now);
     int oldest = slot(Math.max(0L, lastIndex - buckets + 1));
     counters.sumInto(scratch);
-    long windowCalls = scratch[CallCounters.SUCCESSES] + scratch[CallCounters.FAILURES] - calls[oldest];
-    return new long[] {
-      windowCalls, scratch[CallCounters.FAILURES] - failures[oldest], scratch[CallCounters.SLOW] - slow[oldest]
-    };
+    contents[0] = scratch[CallCounters.SUCCESSES] + scratch[CallCounters.FAILURES] - calls[oldest];
+    contents[1] = scratch[CallCounters.FAILURES] - failures[oldest];
+    contents[2] = scratch[CallCounters.SLOW] - slow[oldest];
+    return contents;
   }
 
   /** Records snapshots for every bucket begun since the last one, up to the bucket holding {@code now}. */

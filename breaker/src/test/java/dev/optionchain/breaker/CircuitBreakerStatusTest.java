@@ -364,4 +364,18 @@ class CircuitBreakerStatusTest {
     }
     fail(path + " is a " + value.getClass().getName() + ", not a JSON type: " + value);
   }
+
+  @Test
+  void callTotalsCountSinceCreationAndSurviveReset() {
+    ManualClock clock = new ManualClock();
+    CircuitBreaker b = CircuitBreaker.of("totals", CircuitBreakerConfig.builder().failureThreshold(2).clock(clock)
+        .build());
+    BreakerTestSupport.succeedOnce(b);
+    BreakerTestSupport.tripOpen(b, 2);
+    assertThatThrownBy(() -> BreakerTestSupport.succeedOnce(b)).isInstanceOf(CircuitBreakerOpenException.class);
+    b.reset();
+    BreakerTestSupport.succeedOnce(b);
+    assertThat(b.getStatus().successfulCalls()).isEqualTo(1);
+    assertThat(b.callTotals()).isEqualTo(new CallTotals(2, 2, 1, 0, 0));
+  }
 }

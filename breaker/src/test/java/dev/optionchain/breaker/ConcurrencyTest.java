@@ -245,4 +245,38 @@ class ConcurrencyTest {
     assertThat(breaker.getStatus().successfulCalls()).isEqualTo(400);
     assertThat(breaker.counterCells()).as("dead threads' cells are folded on the next registration").isLessThan(3);
   }
+
+  @Test
+  void manyLiveThreadsEachGetTheirOwnCounterCell() throws Exception {
+    CircuitBreaker breaker = CircuitBreaker.of("c", CircuitBreakerConfig.builder().clock(clock).build());
+    int threads = 100;
+    CountDownLatch counted = new CountDownLatch(threads);
+    CountDownLatch finish = new CountDownLatch(1);
+    List<Thread> started = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      Thread thread = new Thread(() -> {
+        for (int i = 0; i < 1_000; i++) {
+          breaker.call(() -> "ok");
+        }
+        counted.countDown();
+        try {
+          finish.await(30, TimeUnit.SECONDS);   // stay alive: every cell must stay in the table
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      thread.start();
+      started.add(thread);
+    }
+    assertThat(counted.await(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(breaker.counterCells()).isEqualTo(threads);
+    assertThat(breaker.getStatus().successfulCalls()).isEqualTo(threads * 1_000L);
+    finish.countDown();
+    for (Thread thread : started) {
+      thread.join(10_000);
+    }
+    breaker.call(() -> "ok");   // registers this thread, retiring the 100 dead ones
+    assertThat(breaker.counterCells()).isEqualTo(1);
+    assertThat(breaker.callTotals().successful()).isEqualTo(threads * 1_000L + 1);
+  }
 }

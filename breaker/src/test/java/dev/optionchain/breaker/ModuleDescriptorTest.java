@@ -54,6 +54,7 @@ class ModuleDescriptorTest {
   void publicTopLevelTypesAreExactlyTheApi() throws Exception {
     assertThat(publicTopLevelTypes("dev.optionchain.breaker")).containsExactlyInAnyOrder(
         "BreakerClock",
+        "CallTotals",
         "CircuitBreaker",
         "CircuitBreakerConfig",
         "CircuitBreakerException",
