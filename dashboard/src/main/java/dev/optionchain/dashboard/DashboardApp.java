@@ -1,12 +1,24 @@
 package dev.optionchain.dashboard;
 
 import dev.optionchain.breaker.BreakerClock;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.optionchain.breaker.CircuitBreaker;
 import dev.optionchain.breaker.CircuitBreakerRegistry;
+import dev.optionchain.breaker.CircuitBreakerStatus;
+import dev.optionchain.breaker.Subscription;
+import dev.optionchain.dashboard.alerts.Alert;
+import dev.optionchain.dashboard.alerts.AlertDispatcher;
 import dev.optionchain.dashboard.cache.Database;
 import dev.optionchain.dashboard.cache.MarketCache;
 import dev.optionchain.dashboard.config.DashboardConfig;
 import dev.optionchain.dashboard.market.MarketDataService;
+import dev.optionchain.dashboard.market.MarketObserver;
+import dev.optionchain.dashboard.metrics.DashboardMetrics;
+import dev.optionchain.dashboard.events.EventHub;
+import dev.optionchain.dashboard.history.BreakerHistory;
 import dev.optionchain.dashboard.upstream.TradierClient;
+import dev.optionchain.dashboard.web.BreakerHealth;
+import dev.optionchain.dashboard.web.Json;
 import dev.optionchain.dashboard.web.WebServer;
 import dev.optionchain.marketsim.MarketSim;
 import java.net.URI;
@@ -94,12 +106,39 @@ public final class DashboardApp implements AutoCloseable {
       Database db = Database.open(config.dataDir().resolve(DATABASE_FILE));
       opened.push(db);
       MarketCache cache = new MarketCache(db);
+      BreakerHistory history = BreakerHistory.open(db, clock);
+      opened.push(history);
+      DashboardMetrics metrics = new DashboardMetrics();
+      opened.push(metrics);
       CircuitBreakerRegistry registry = new CircuitBreakerRegistry();
       MarketDataService market = new MarketDataService(
-          new TradierClient(upstream, token, config.connectTimeout()), cache, registry, config, clock);
+          new TradierClient(upstream, token, config.connectTimeout()), cache, registry, config, clock,
+          MarketObserver.both(history.observer(), metrics.marketObserver()));
       opened.push(market::close);
-      WebServer web = WebServer.start(config, market, registry, clock, db::isOpen,
-          sim == null ? Optional.empty() : Optional.of(upstream));
+      history.restore(registry);
+      metrics.bindBreakers(registry);
+      ObjectMapper json = Json.mapper();
+      EventHub events = new EventHub(json, () -> BreakerHealth.of(registry, config.breakersEnabled()));
+      opened.push(events);
+      AlertDispatcher alerts = new AlertDispatcher(config.alerts());
+      opened.push(alerts);
+      metrics.counter("alerts.dropped", "alerts dropped because a webhook's queue was full", alerts::dropped);
+      metrics.counter("alerts.delivered", "alert deliveries a webhook acknowledged with 2xx", alerts::delivered);
+      metrics.counter("alerts.failed", "alert deliveries given up after the last attempt", alerts::failed);
+      metrics.gauge("alerts.queued", "alerts waiting to be sent (longest webhook queue)", alerts::queued);
+      metrics.counter("breaker.history.lost", "transitions that could not be persisted", history::lost);
+      Subscription transitions = registry.onStateTransition(t -> {
+        CircuitBreaker breaker = registry.get(t.breakerName()).orElseThrow();
+        CircuitBreakerStatus status = breaker.getStatus();
+        history.record(t, breaker.snapshot());
+        events.publish(t, status);
+        if (Alert.worthAlerting(t)) {
+          alerts.offer(Alert.of(t, status));
+        }
+      });
+      opened.push(transitions::close);
+      WebServer web = WebServer.start(config, new WebServer.Backend(market, registry, clock, db::isOpen,
+          sim == null ? Optional.empty() : Optional.of(upstream), events, history, metrics));
       opened.push(web);
       LOG.info("dashboard started: {}", config);
       return new DashboardApp(config, registry, Optional.ofNullable(sim), web, cache, opened);

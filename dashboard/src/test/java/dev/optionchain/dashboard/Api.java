@@ -12,24 +12,24 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** A small JSON-over-HTTP client for the tests: real requests to a real server. */
-final class Api {
+public final class Api {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final URI base;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  Api(URI base) {
+  public Api(URI base) {
     this.base = base;
   }
 
-  Api(String base) {
+  public Api(String base) {
     this(URI.create(base));
   }
 
   /** An answer: status, headers and the body parsed as JSON (a missing node when the body is not JSON). */
-  record Response(int status, HttpResponse<String> raw, JsonNode json) {
-    Optional<String> header(String name) {
+  public record Response(int status, HttpResponse<String> raw, JsonNode json) {
+    public Optional<String> header(String name) {
       return raw.headers().firstValue(name);
     }
 
@@ -39,21 +39,21 @@ final class Api {
     }
   }
 
-  Response get(String path) {
+  public Response get(String path) {
     return send(HttpRequest.newBuilder(base.resolve(path)).GET());
   }
 
-  Response post(String path, String json) {
+  public Response post(String path, String json) {
     return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
-  Response post(String path, String json, String bearer) {
+  public Response post(String path, String json, String bearer) {
     return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
         .header("Authorization", "Bearer " + bearer).POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
-  Response delete(String path) {
+  public Response delete(String path) {
     return send(HttpRequest.newBuilder(base.resolve(path)).DELETE());
   }
 

@@ -10,16 +10,16 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** Starts dashboards for tests: port 0, a temporary data directory, the embedded simulator, breakers on a clock. */
-final class TestDashboards {
+public final class TestDashboards {
 
   private TestDashboards() {}
 
   /** A manual clock starting now, so dates agree with the simulator's (which runs on real time). */
-  static ManualClock clock() {
+  public static ManualClock clock() {
     return new ManualClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
   }
 
-  static DashboardConfig config(Path dataDir, Map<String, String> overrides) {
+  public static DashboardConfig config(Path dataDir, Map<String, String> overrides) {
     Map<String, String> m = new HashMap<>();
     m.put("server.port", "0");
     m.put("data.dir", dataDir.toString());
@@ -27,7 +27,7 @@ final class TestDashboards {
     return DashboardConfig.from(Settings.defaults().with(m, "test"));
   }
 
-  static DashboardApp start(Path dataDir, ManualClock clock, Map<String, String> overrides) {
+  public static DashboardApp start(Path dataDir, ManualClock clock, Map<String, String> overrides) {
     return DashboardApp.start(config(dataDir, overrides), clock);
   }
 }

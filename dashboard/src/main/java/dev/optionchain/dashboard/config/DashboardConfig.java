@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +24,7 @@ import java.util.Optional;
  * @param breakersEnabled whether upstream calls go through circuit breakers
  * @param breakers breaker settings by name, in the order of {@link #BREAKER_NAMES}
  * @param adminToken bearer token of the admin endpoints, or empty to refuse them
+ * @param alerts where state-change alerts go
  */
 public record DashboardConfig(
     String host,
@@ -34,7 +36,8 @@ public record DashboardConfig(
     long simSeed,
     boolean breakersEnabled,
     Map<String, BreakerSettings> breakers,
-    Optional<String> adminToken) {
+    Optional<String> adminToken,
+    AlertSettings alerts) {
 
   /** The five upstream calls, each with its breaker. */
   public static final String CURRENT_PRICE = "current_price";
@@ -89,7 +92,33 @@ public record DashboardConfig(
         s.longValue("sim.seed"),
         s.bool("breakers.enabled"),
         breakers,
-        nonEmpty(s.string("admin.token")));
+        nonEmpty(s.string("admin.token")),
+        new AlertSettings(
+            webhooks(s.string("alerts.webhooks")),
+            s.duration("alerts.timeout"),
+            s.integer("alerts.max-attempts", 1, 100),
+            s.duration("alerts.backoff"),
+            s.integer("alerts.queue-capacity", 1, 1_000_000)));
+  }
+
+  private static List<URI> webhooks(String v) {
+    List<URI> out = new ArrayList<>();
+    for (String part : v.split(",")) {
+      String url = part.trim();
+      if (url.isEmpty()) {
+        continue;
+      }
+      try {
+        URI uri = new URI(url);
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+          throw new IllegalArgumentException("alerts.webhooks must be http(s) URLs, was '" + url + "'");
+        }
+        out.add(uri);
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException("alerts.webhooks must be http(s) URLs, was '" + url + "'", e);
+      }
+    }
+    return out;
   }
 
   /**
@@ -140,6 +169,7 @@ public record DashboardConfig(
         + upstreamBaseUrl.map(URI::toString).orElse("embedded marketsim (seed " + simSeed + ")")
         + ", upstreamToken=" + (upstreamToken.isPresent() ? "****" : "none")
         + ", breakersEnabled=" + breakersEnabled + ", breakers=" + breakers.values()
-        + ", adminToken=" + (adminToken.isPresent() ? "****" : "none") + "]";
+        + ", adminToken=" + (adminToken.isPresent() ? "****" : "none")
+        + ", alertWebhooks=" + alerts.webhooks().size() + "]";
   }
 }

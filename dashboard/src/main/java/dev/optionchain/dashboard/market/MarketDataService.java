@@ -28,6 +28,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -73,6 +74,7 @@ public final class MarketDataService {
   private final TradierClient client;
   private final MarketCache cache;
   private final BreakerClock clock;
+  private final MarketObserver observer;
   private final Map<String, Upstream> upstreams = new LinkedHashMap<>();
   /** Loads the parts of a dashboard view in parallel; bounded, daemon threads. */
   private final ExecutorService parts = new ThreadPoolExecutor(4, 32, 30, TimeUnit.SECONDS,
@@ -87,12 +89,14 @@ public final class MarketDataService {
    * @param registry where the breakers are registered
    * @param config the configuration
    * @param clock the breakers' clock, also used for {@code asOf} timestamps
+   * @param observer told of every upstream call and every answer (metrics, SLA)
    */
   public MarketDataService(TradierClient client, MarketCache cache, CircuitBreakerRegistry registry,
-      DashboardConfig config, BreakerClock clock) {
+      DashboardConfig config, BreakerClock clock, MarketObserver observer) {
     this.client = client;
     this.cache = cache;
     this.clock = clock;
+    this.observer = observer;
     for (BreakerSettings s : config.breakers().values()) {
       CircuitBreaker breaker = CircuitBreaker.of(s.name(), CircuitBreakerConfig.builder()
           .failureThreshold(s.failureThreshold())
@@ -290,7 +294,7 @@ public final class MarketDataService {
       Supplier<Optional<Cached<T>>> cached) {
     T value;
     try {
-      value = u.call(live, this::now);
+      value = u.call(timed(u.name, live), this::now);
     } catch (CircuitBreakerOpenException open) {
       return fromCache(cached, new Fallback(u.name, Cause.BREAKER_OPEN, Optional.of(open.retryAfter()),
           "circuit breaker '" + u.name + "' is " + open.state() + "; upstream not called"));
@@ -315,13 +319,40 @@ public final class MarketDataService {
     } catch (CacheException e) {
       LOG.error("could not cache {} answer: {}", u.name, e.getMessage(), e);
     }
+    observer.served(u.name, Sourced.Source.LIVE);
     return Sourced.live(value, fetchedAt);
   }
 
-  private static <T> Sourced<T> fromCache(Supplier<Optional<Cached<T>>> cached, Fallback why) {
-    return cachedQuietly(cached)
-        .map(c -> Sourced.cached(c.value(), c.fetchedAt(), why))
-        .orElseThrow(() -> new DataUnavailableException(why));
+  /** Times the upstream request itself and tells the observer how it went. */
+  private <T> Supplier<T> timed(String breaker, Supplier<T> live) {
+    return () -> {
+      long start = System.nanoTime();
+      String outcome = MarketObserver.SUCCESS;
+      try {
+        return live.get();
+      } catch (UnknownSymbolException | UpstreamBadRequestException e) {
+        outcome = MarketObserver.CLIENT_ERROR;
+        throw e;
+      } catch (UpstreamFailureException e) {
+        outcome = e.kind().name().toLowerCase(Locale.ROOT);
+        throw e;
+      } catch (RuntimeException | Error e) {
+        outcome = "error";
+        throw e;
+      } finally {
+        observer.upstreamCall(breaker, Duration.ofNanos(System.nanoTime() - start), outcome);
+      }
+    };
+  }
+
+  private <T> Sourced<T> fromCache(Supplier<Optional<Cached<T>>> cached, Fallback why) {
+    Optional<Cached<T>> hit = cachedQuietly(cached);
+    if (hit.isEmpty()) {
+      observer.unavailable(why.breaker(), why.cause());
+      throw new DataUnavailableException(why);
+    }
+    observer.served(why.breaker(), Sourced.Source.CACHE);
+    return Sourced.cached(hit.get().value(), hit.get().fetchedAt(), why);
   }
 
   /** A cache that cannot be read is a cache miss, logged; it never turns a fallback into a 500. */

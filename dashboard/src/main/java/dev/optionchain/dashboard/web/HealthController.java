@@ -1,7 +1,6 @@
 package dev.optionchain.dashboard.web;
 
 import dev.optionchain.breaker.CircuitBreakerRegistry;
-import dev.optionchain.breaker.CircuitBreakerStatus;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,18 +24,7 @@ final class HealthController {
 
   /** {@code GET /api/health/circuit-breakers}. */
   void breakers(Context ctx) {
-    Map<String, Object> statuses = new LinkedHashMap<>();
-    for (Map.Entry<String, CircuitBreakerStatus> e : registry.getStatusAll().entrySet()) {
-      statuses.put(e.getKey(), e.getValue().toMap());
-    }
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("breakers", statuses);
-    m.put("open", registry.getOpenBreakers());
-    m.put("halfOpen", registry.getHalfOpenBreakers());
-    m.put("closed", registry.getClosedBreakers());
-    m.put("degraded", !registry.getOpenBreakers().isEmpty() || !registry.getHalfOpenBreakers().isEmpty());
-    m.put("breakersEnabled", breakersEnabled);
-    ctx.json(m);
+    ctx.json(BreakerHealth.of(registry, breakersEnabled));
   }
 
   /** {@code GET /health/live}: the process answers. */

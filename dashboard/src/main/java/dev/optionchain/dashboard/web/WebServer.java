@@ -3,8 +3,13 @@ package dev.optionchain.dashboard.web;
 import dev.optionchain.breaker.BreakerClock;
 import dev.optionchain.breaker.CircuitBreakerRegistry;
 import dev.optionchain.dashboard.config.DashboardConfig;
+import dev.optionchain.dashboard.events.EventHub;
+import dev.optionchain.dashboard.history.BreakerHistory;
 import dev.optionchain.dashboard.market.MarketDataService;
+import dev.optionchain.dashboard.metrics.DashboardMetrics;
 import io.javalin.Javalin;
+import io.javalin.router.Endpoint;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import java.net.URI;
 import java.util.Optional;
@@ -25,20 +30,34 @@ public final class WebServer implements AutoCloseable {
   }
 
   /**
-   * Starts the server.
+   * What the routes serve.
    *
-   * @param config host, port, breaker and admin settings
    * @param market the market-data service
-   * @param registry the service's breakers
+   * @param breakers the service's breakers
    * @param clock the service's clock
    * @param databaseOpen readiness of the cache
    * @param simulator the embedded simulator's base URL, when it is the upstream
+   * @param events the SSE hub of breaker transitions
+   * @param history the breakers' persisted history
+   * @param metrics the service's metrics, served at {@code /metrics}
+   */
+  public record Backend(MarketDataService market, CircuitBreakerRegistry breakers, BreakerClock clock,
+      BooleanSupplier databaseOpen, Optional<URI> simulator, EventHub events, BreakerHistory history,
+      DashboardMetrics metrics) {}
+
+  /**
+   * Starts the server.
+   *
+   * @param config host, port, breaker and admin settings
+   * @param backend what the routes serve
    * @return the running server
    */
-  public static WebServer start(DashboardConfig config, MarketDataService market, CircuitBreakerRegistry registry,
-      BreakerClock clock, BooleanSupplier databaseOpen, Optional<URI> simulator) {
-    MarketController marketApi = new MarketController(market, clock);
-    HealthController health = new HealthController(registry, config.breakersEnabled(), databaseOpen);
+  public static WebServer start(DashboardConfig config, Backend backend) {
+    CircuitBreakerRegistry registry = backend.breakers();
+    Optional<URI> simulator = backend.simulator();
+    MarketController marketApi = new MarketController(backend.market(), backend.clock());
+    HealthController health = new HealthController(registry, config.breakersEnabled(), backend.databaseOpen());
+    HistoryController history = new HistoryController(backend.history(), registry);
     AdminController admin = new AdminController(registry, config.adminToken());
     QueuedThreadPool pool = new QueuedThreadPool(200, 8, 60_000);
     pool.setName("dashboard-http");
@@ -50,8 +69,15 @@ public final class WebServer implements AutoCloseable {
       cfg.jetty.port = config.port();
       cfg.jetty.modifyHttpConfiguration(http -> http.setSendServerVersion(false));
       cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
-      cfg.requestLogger.http((ctx, ms) -> LOG.debug("{} {} -> {} in {} ms", ctx.method(), ctx.path(),
-          ctx.statusCode(), Math.round(ms)));
+      cfg.staticFiles.add("/public", Location.CLASSPATH);
+      cfg.staticFiles.enableWebjars();
+      DashboardMetrics metrics = backend.metrics();
+      cfg.requestLogger.http((ctx, ms) -> {
+        Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
+        metrics.recordHttp(ctx.method().name(), matched == null ? null : matched.path, ctx.statusCode(),
+            (long) (ms * 1e6));
+        LOG.debug("{} {} -> {} in {} ms", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms));
+      });
 
       var routes = cfg.routes;
       routes.get("/api/quote/{symbol}", marketApi::quote);
@@ -64,6 +90,10 @@ public final class WebServer implements AutoCloseable {
       routes.get("/api/health/circuit-breakers", health::breakers);
       routes.get("/health/live", health::live);
       routes.get("/health/ready", health::ready);
+      routes.get("/metrics", ctx -> ctx.contentType(DashboardMetrics.CONTENT_TYPE).result(metrics.scrape()));
+      routes.get("/api/health/transitions", history::transitions);
+      routes.get("/api/health/sla", history::sla);
+      routes.sse("/api/events", backend.events()::connect);
 
       routes.before("/api/admin/*", admin::authorize);
       routes.post("/api/admin/circuit-breakers/reset", admin::resetAll);

@@ -1,0 +1,151 @@
+package dev.optionchain.dashboard.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.optionchain.breaker.testing.ManualClock;
+import dev.optionchain.dashboard.DashboardApp;
+import dev.optionchain.dashboard.config.DashboardConfig;
+import dev.optionchain.dashboard.config.Settings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+
+/**
+ * The dashboard page in a real headless Chromium, against the real service and its embedded simulator: a user picks a
+ * symbol, breaks the simulator's chains endpoint with the chaos panel, watches the options_chain breaker trip and the
+ * chain fall back to the cache, heals the simulator and watches the breaker recover. The breakers run on a
+ * {@link ManualClock}, moved past the recovery timeout instead of waiting for it.
+ *
+ * <p>Skipped when {@code /usr/bin/chromium} or {@code /usr/bin/chromedriver} is missing. Screenshots go to
+ * {@code target/screenshots/}; with {@code -DupdateDocsScreenshot=true} the one with the breaker open is also copied to
+ * {@code docs/dashboard-page.png}.
+ */
+class DashboardPageBrowserTest {
+
+  private static final Path MODULE = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
+  private static final Path SCREENSHOTS = MODULE.resolve("target/screenshots");
+  private static final Path DOCS_SCREENSHOT = MODULE.resolve("../docs/dashboard-page.png").normalize();
+
+  @TempDir
+  Path dataDir;
+
+  @TempDir
+  Path profile;
+
+  private final ManualClock clock = new ManualClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+  private DashboardApp app;
+  private ChromeDriver browser;
+  private DashboardPage page;
+
+  @BeforeAll
+  static void chromiumIsInstalled() {
+    Chromium.assumeInstalled();
+  }
+
+  @BeforeEach
+  void start() {
+    DashboardConfig config = DashboardConfig.from(Settings.defaults()
+        .with(Map.of("server.port", "0", "data.dir", dataDir.toString()), "test"));
+    app = DashboardApp.start(config, clock);
+    browser = Chromium.start(profile);
+    page = new DashboardPage(browser, SCREENSHOTS);
+  }
+
+  @AfterEach
+  void stop() {
+    try {
+      if (browser != null) {
+        printBrowserErrors();
+      }
+    } finally {
+      // the service first, while the page is still connected to its event stream
+      if (app != null) {
+        app.close();
+      }
+      if (browser != null) {
+        browser.quit();
+      }
+    }
+  }
+
+  @Test
+  void anOutageTripsTheChainBreakerThePageShowsTheCacheAndThenRecovers() throws IOException {
+    try {
+      page.open(app.url() + "/?symbol=AAPL");
+      page.awaitLiveChainRows();
+      page.awaitLiveEvents();
+      page.awaitBreakerState("options_chain", "CLOSED");
+      assertThat(page.text(By.id("quote-symbol"))).isEqualTo("AAPL");
+      assertThat(page.text(By.id("chain-body"))).contains("ATM");
+      int rows = page.chainRowCount();
+      assertThat(rows).as("+-10 strikes around the money, at most").isBetween(3, 21);
+      page.screenshot("01-live");
+
+      catchUpWithRealTime(); // so the page's countdown (real time) starts near 90 s however slow the start was
+      page.injectFault("chains", "outage");
+      for (int i = 0; i < 3; i++) {
+        page.reloadChain();
+        assertThat(page.chainSource()).as("failed load %d answered from the cache", i + 1).isEqualTo("cache");
+      }
+      page.awaitBreakerState("options_chain", "OPEN");
+      assertThat(page.text(By.cssSelector(".breaker-card[data-breaker='options_chain'] .bc-fail")))
+          .contains("3/3");
+      assertThat(page.text(By.cssSelector(".breaker-card[data-breaker='options_chain'] .bc-timer")))
+          .containsPattern("trial call in \\d");
+      assertThat(page.awaitChainCacheBadge().getText())
+          .containsPattern("^cached as of (\\w{3} \\d{1,2} )?\\d\\d:\\d\\d:\\d\\d");
+      assertThat(page.chainRowCount()).as("the cached chain is still on screen").isEqualTo(rows);
+      page.awaitTimelineEntry("options_chain", "OPEN");
+      assertThat(page.breakerCard("current_price").getAttribute("data-state")).isEqualTo("CLOSED");
+      page.awaitSlaTrips("options_chain", 1);
+      Path open = page.screenshot("02-breaker-open-chain-from-cache");
+      if (Boolean.getBoolean("updateDocsScreenshot")) {
+        Files.write(DOCS_SCREENSHOT, Files.readAllBytes(open));
+      }
+
+      page.clearAllFaults();
+      clock.advance(Duration.ofSeconds(90));
+      page.reloadChain(); // the trial call: the recovery timeout has passed on the breakers' clock
+      page.awaitBreakerState("options_chain", "CLOSED");
+      page.awaitNoChainCacheBadge();
+      assertThat(page.chainSource()).isEqualTo("live");
+      assertThat(page.chainRowCount()).isEqualTo(rows);
+      page.awaitTimelineEntry("options_chain", "HALF_OPEN");
+      page.awaitTimelineEntry("options_chain", "CLOSED");
+      page.screenshot("03-recovered");
+    } catch (RuntimeException | AssertionError e) {
+      page.screenshot("failure");
+      throw e;
+    }
+  }
+
+  /** Moves the breakers' clock forward to the wall clock's time (it only ever moves forward). */
+  private void catchUpWithRealTime() {
+    Duration behind = Duration.between(clock.now(), Instant.now());
+    if (!behind.isNegative()) {
+      clock.advance(behind);
+    }
+  }
+
+  private void printBrowserErrors() {
+    for (LogEntry entry : browser.manage().logs().get(LogType.BROWSER)) {
+      if (entry.getLevel().intValue() >= Level.WARNING.intValue()) {
+        System.out.println("browser console: " + entry.getMessage());
+      }
+    }
+  }
+}
