@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The market-data cache: the last answer the upstream gave for each quote, ticker info, price bar, expiration list and
@@ -116,6 +117,14 @@ public final class MarketCache {
       "week52_high", "week52_low", "average_volume", "fetched_at");
 
   private final Database db;
+  /**
+   * The most recently read entries of quotes, ticker_info, expirations and option_quotes, in memory, exactly as the
+   * database returned them; a write forgets the entries it changes, so the next read loads the new rows.
+   */
+  private final Memo memo = new Memo(MEMO_CAPACITY);
+
+  /** Entries kept in memory: every chain of the simulator's universe for a few expirations fits. */
+  static final int MEMO_CAPACITY = 2_000;
 
   /**
    * Creates the cache's tables in {@code db} if they do not exist yet.
@@ -171,6 +180,7 @@ public final class MarketCache {
         ps.executeUpdate();
       }
     });
+    memo.remove(List.of("quote", q.symbol()));
   }
 
   /**
@@ -182,6 +192,10 @@ public final class MarketCache {
    */
   public Optional<Cached<Quote>> quote(String symbol) {
     Objects.requireNonNull(symbol, "symbol");
+    return remembered(List.of("quote", symbol), () -> loadQuote(symbol));
+  }
+
+  private Optional<Cached<Quote>> loadQuote(String symbol) {
     return read("quote(" + symbol + ") from quotes", c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT * FROM quotes WHERE symbol = ?")) {
         ps.setString(1, symbol);
@@ -229,6 +243,7 @@ public final class MarketCache {
         ps.executeUpdate();
       }
     });
+    memo.remove(List.of("info", info.symbol()));
   }
 
   /**
@@ -240,6 +255,10 @@ public final class MarketCache {
    */
   public Optional<Cached<TickerInfo>> info(String symbol) {
     Objects.requireNonNull(symbol, "symbol");
+    return remembered(List.of("info", symbol), () -> loadInfo(symbol));
+  }
+
+  private Optional<Cached<TickerInfo>> loadInfo(String symbol) {
     return read("info(" + symbol + ") from ticker_info", c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT * FROM ticker_info WHERE symbol = ?")) {
         ps.setString(1, symbol);
@@ -373,6 +392,7 @@ public final class MarketCache {
         Jdbc.append(a, fetchedAt);
       });
     });
+    memo.remove(List.of("expirations", e.symbol()));
   }
 
   /**
@@ -384,6 +404,10 @@ public final class MarketCache {
    */
   public Optional<Cached<Expirations>> expirations(String symbol) {
     Objects.requireNonNull(symbol, "symbol");
+    return remembered(List.of("expirations", symbol), () -> loadExpirations(symbol));
+  }
+
+  private Optional<Cached<Expirations>> loadExpirations(String symbol) {
     return read("expirations(" + symbol + ") from expirations", c -> {
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT expiration, fetched_at FROM expirations WHERE symbol = ? ORDER BY expiration")) {
@@ -410,6 +434,9 @@ public final class MarketCache {
    */
   public boolean hasExpirations(String symbol) {
     Objects.requireNonNull(symbol, "symbol");
+    if (db.isOpen() && memo.contains(List.of("expirations", symbol))) {
+      return true;
+    }
     return read("hasExpirations(" + symbol + ") in expirations", c -> {
       try (PreparedStatement ps =
           c.prepareStatement("SELECT EXISTS (SELECT 1 FROM expirations WHERE symbol = ?)")) {
@@ -483,6 +510,7 @@ public final class MarketCache {
         Jdbc.append(a, fetchedAt);
       });
     });
+    memo.removeIf(key -> key.get(0).equals("chain")); // contracts may have moved from another chain
   }
 
   /**
@@ -497,6 +525,10 @@ public final class MarketCache {
   public Optional<Cached<OptionChain>> chain(String underlying, LocalDate expiration) {
     Objects.requireNonNull(underlying, "underlying");
     Objects.requireNonNull(expiration, "expiration");
+    return remembered(List.of("chain", underlying, expiration), () -> loadChain(underlying, expiration));
+  }
+
+  private Optional<Cached<OptionChain>> loadChain(String underlying, LocalDate expiration) {
     return read("chain(" + underlying + ", " + expiration + ") from option_quotes", c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT * FROM option_quotes "
           + "WHERE underlying = ? AND expiration = ? ORDER BY strike, option_type")) {
@@ -527,6 +559,9 @@ public final class MarketCache {
   public boolean hasChain(String underlying, LocalDate expiration) {
     Objects.requireNonNull(underlying, "underlying");
     Objects.requireNonNull(expiration, "expiration");
+    if (db.isOpen() && memo.contains(List.of("chain", underlying, expiration))) {
+      return true;
+    }
     return read("hasChain(" + underlying + ", " + expiration + ") in option_quotes", c -> {
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT EXISTS (SELECT 1 FROM option_quotes WHERE underlying = ? AND expiration = ?)")) {
@@ -535,6 +570,15 @@ public final class MarketCache {
         return exists(ps);
       }
     });
+  }
+
+  /** Answers from memory when the database is open; once it is closed, every read goes to it (and fails clearly). */
+  private <T> Optional<Cached<T>> remembered(List<Object> key, Supplier<Optional<Cached<T>>> load) {
+    if (!db.isOpen()) {
+      memo.clear();
+      return load.get();
+    }
+    return memo.get(key, load);
   }
 
   // --- housekeeping ---------------------------------------------------------------------------------------------
