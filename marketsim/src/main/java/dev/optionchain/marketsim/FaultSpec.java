@@ -32,76 +32,76 @@ import java.util.Optional;
  */
 public final class FaultSpec {
 
-    private final FaultRule rule;
+  private final FaultRule rule;
 
-    private FaultSpec(FaultRule rule) {
-        this.rule = rule;
-    }
+  private FaultSpec(FaultRule rule) {
+    this.rule = rule;
+  }
 
-    /**
-     * Parses and validates a fault body.
-     *
-     * @param json the JSON object, exactly as {@code POST /sim/faults} accepts it
-     * @return the fault
-     * @throws IllegalArgumentException naming the offending field and value, e.g.
-     *                                  {@code rate: 1.5 is outside [0.0, 1.0]}
-     */
-    public static FaultSpec parse(String json) {
-        return new FaultSpec(FaultRule.parse(json));
-    }
+  /**
+   * Parses and validates a fault body.
+   *
+   * @param json the JSON object, exactly as {@code POST /sim/faults} accepts it
+   * @return the fault
+   * @throws IllegalArgumentException naming the offending field and value, e.g.
+   *                                  {@code rate: 1.5 is outside [0.0, 1.0]}
+   */
+  public static FaultSpec parse(String json) {
+    return new FaultSpec(FaultRule.parse(json));
+  }
 
-    /**
-     * The endpoint the fault applies to.
-     *
-     * @return {@code "*"} or an endpoint name such as {@code "chains"}
-     */
-    public String endpoint() {
-        return rule.endpoint();
-    }
+  /**
+   * The endpoint the fault applies to.
+   *
+   * @return {@code "*"} or an endpoint name such as {@code "chains"}
+   */
+  public String endpoint() {
+    return rule.endpoint();
+  }
 
-    /**
-     * The fault mode.
-     *
-     * @return the mode's wire name, e.g. {@code "latency"}
-     */
-    public String mode() {
-        return rule.modeName();
-    }
+  /**
+   * The fault mode.
+   *
+   * @return the mode's wire name, e.g. {@code "latency"}
+   */
+  public String mode() {
+    return rule.modeName();
+  }
 
-    /**
-     * How long the fault lasts once set.
-     *
-     * @return the duration, or empty for "until cleared"
-     */
-    public Optional<Duration> duration() {
-        return rule.duration();
-    }
+  /**
+   * How long the fault lasts once set.
+   *
+   * @return the duration, or empty for "until cleared"
+   */
+  public Optional<Duration> duration() {
+    return rule.duration();
+  }
 
-    /**
-     * The canonical JSON body: defining fields only, in a fixed order.
-     *
-     * @return JSON accepted by {@link #parse} and {@code POST /sim/faults}
-     */
-    public String toJson() {
-        return rule.toJson();
-    }
+  /**
+   * The canonical JSON body: defining fields only, in a fixed order.
+   *
+   * @return JSON accepted by {@link #parse} and {@code POST /sim/faults}
+   */
+  public String toJson() {
+    return rule.toJson();
+  }
 
-    FaultRule rule() {
-        return rule;
-    }
+  FaultRule rule() {
+    return rule;
+  }
 
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof FaultSpec spec && rule.equals(spec.rule);
-    }
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof FaultSpec spec && rule.equals(spec.rule);
+  }
 
-    @Override
-    public int hashCode() {
-        return rule.hashCode();
-    }
+  @Override
+  public int hashCode() {
+    return rule.hashCode();
+  }
 
-    @Override
-    public String toString() {
-        return "FaultSpec" + rule.toJson();
-    }
+  @Override
+  public String toString() {
+    return "FaultSpec" + rule.toJson();
+  }
 }

@@ -10,12 +10,12 @@ import java.time.LocalDate;
  */
 record Expiration(LocalDate date, boolean standard) {
 
-    Instant expiresAt() {
-        return MarketCalendar.close(date);
-    }
+  Instant expiresAt() {
+    return MarketCalendar.close(date);
+  }
 
-    /** Tradier's {@code expiration_type}. */
-    String type() {
-        return standard ? "standard" : "weeklys";
-    }
+  /** Tradier's {@code expiration_type}. */
+  String type() {
+    return standard ? "standard" : "weeklys";
+  }
 }

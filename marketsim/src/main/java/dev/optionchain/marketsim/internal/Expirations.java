@@ -24,55 +24,55 @@ import java.util.TreeSet;
  */
 final class Expirations {
 
-    static final int WEEKLY_WEEKS = 8;
-    static final int MONTHLY_MONTHS = 7;
-    static final int QUARTERLY_MONTHS = 12;
-    static final int LEAP_YEARS = 2;
+  static final int WEEKLY_WEEKS = 8;
+  static final int MONTHLY_MONTHS = 7;
+  static final int QUARTERLY_MONTHS = 12;
+  static final int LEAP_YEARS = 2;
 
-    private Expirations() {
-    }
+  private Expirations() {
+  }
 
-    static List<Expiration> listed(MarketMoment moment) {
-        LocalDate day = moment.day();
-        TreeSet<LocalDate> dates = new TreeSet<>();
-        LocalDate friday = day.with(TemporalAdjusters.nextOrSame(DayOfWeek.FRIDAY));
-        for (; friday.isBefore(day.plusWeeks(WEEKLY_WEEKS)); friday = friday.plusWeeks(1)) {
-            dates.add(adjust(friday));
-        }
-        YearMonth month = YearMonth.from(day);
-        for (int i = 0; i < MONTHLY_MONTHS; i++) {
-            dates.add(monthly(month.plusMonths(i)));
-        }
-        for (int i = 0; i <= QUARTERLY_MONTHS; i++) {
-            YearMonth m = month.plusMonths(i);
-            if (m.getMonthValue() % 3 == 0) {
-                dates.add(monthly(m));
-            }
-        }
-        int leapYears = day.getMonthValue() >= 9 ? LEAP_YEARS + 1 : LEAP_YEARS;
-        for (int i = 1; i <= leapYears; i++) {
-            dates.add(monthly(YearMonth.of(day.getYear() + i, Month.JANUARY)));
-        }
-        List<Expiration> listed = new ArrayList<>();
-        for (LocalDate date : dates) {
-            Expiration expiration = new Expiration(date, isStandard(date));
-            if (expiration.expiresAt().isAfter(moment.instant())) {
-                listed.add(expiration);
-            }
-        }
-        return listed;
+  static List<Expiration> listed(MarketMoment moment) {
+    LocalDate day = moment.day();
+    TreeSet<LocalDate> dates = new TreeSet<>();
+    LocalDate friday = day.with(TemporalAdjusters.nextOrSame(DayOfWeek.FRIDAY));
+    for (; friday.isBefore(day.plusWeeks(WEEKLY_WEEKS)); friday = friday.plusWeeks(1)) {
+      dates.add(adjust(friday));
     }
+    YearMonth month = YearMonth.from(day);
+    for (int i = 0; i < MONTHLY_MONTHS; i++) {
+      dates.add(monthly(month.plusMonths(i)));
+    }
+    for (int i = 0; i <= QUARTERLY_MONTHS; i++) {
+      YearMonth m = month.plusMonths(i);
+      if (m.getMonthValue() % 3 == 0) {
+        dates.add(monthly(m));
+      }
+    }
+    int leapYears = day.getMonthValue() >= 9 ? LEAP_YEARS + 1 : LEAP_YEARS;
+    for (int i = 1; i <= leapYears; i++) {
+      dates.add(monthly(YearMonth.of(day.getYear() + i, Month.JANUARY)));
+    }
+    List<Expiration> listed = new ArrayList<>();
+    for (LocalDate date : dates) {
+      Expiration expiration = new Expiration(date, isStandard(date));
+      if (expiration.expiresAt().isAfter(moment.instant())) {
+        listed.add(expiration);
+      }
+    }
+    return listed;
+  }
 
-    /** The monthly (standard) expiration of a month: its third Friday, holiday-adjusted. */
-    static LocalDate monthly(YearMonth month) {
-        return adjust(MarketCalendar.nth(month.getYear(), month.getMonth(), DayOfWeek.FRIDAY, 3));
-    }
+  /** The monthly (standard) expiration of a month: its third Friday, holiday-adjusted. */
+  static LocalDate monthly(YearMonth month) {
+    return adjust(MarketCalendar.nth(month.getYear(), month.getMonth(), DayOfWeek.FRIDAY, 3));
+  }
 
-    static boolean isStandard(LocalDate date) {
-        return monthly(YearMonth.from(date)).equals(date);
-    }
+  static boolean isStandard(LocalDate date) {
+    return monthly(YearMonth.from(date)).equals(date);
+  }
 
-    private static LocalDate adjust(LocalDate friday) {
-        return MarketCalendar.onOrBefore(friday);
-    }
+  private static LocalDate adjust(LocalDate friday) {
+    return MarketCalendar.onOrBefore(friday);
+  }
 }

@@ -17,52 +17,52 @@ package dev.optionchain.marketsim.internal;
  */
 final class ImpliedVol {
 
-    static final double MIN_VOL = 1e-6;
-    static final double MAX_VOL = 10.0;
-    private static final int MAX_ITERATIONS = 100;
+  static final double MIN_VOL = 1e-6;
+  static final double MAX_VOL = 10.0;
+  private static final int MAX_ITERATIONS = 100;
 
-    private ImpliedVol() {
+  private ImpliedVol() {
+  }
+
+  static double solve(OptionType type, double price, double s, double k, double t, double r, double q) {
+    if (!(price > 0) || !(t > 0) || !(s > 0) || !(k > 0)) {
+      return Double.NaN;
     }
-
-    static double solve(OptionType type, double price, double s, double k, double t, double r, double q) {
-        if (!(price > 0) || !(t > 0) || !(s > 0) || !(k > 0)) {
-            return Double.NaN;
-        }
-        double forwardS = s * Math.exp(-q * t);
-        double forwardK = k * Math.exp(-r * t);
-        double lower = type == OptionType.CALL ? Math.max(0, forwardS - forwardK) : Math.max(0, forwardK - forwardS);
-        double upper = type == OptionType.CALL ? forwardS : forwardK;
-        double tolerance = 1e-12 * Math.max(1.0, price);
-        if (price <= lower + tolerance || price >= upper) {
-            return Double.NaN;
-        }
-        double lo = MIN_VOL;
-        double hi = MAX_VOL;
-        if (Bsm.price(type, s, k, t, r, q, hi) < price) {
-            return Double.NaN;
-        }
-        // Brenner-Subrahmanyam: ATM price ≈ 0.4·S·σ·√T, using the time value only.
-        double sigma = Math.sqrt(2 * Math.PI / t) * (price - lower) / forwardS;
-        if (!(sigma > lo && sigma < hi)) {
-            sigma = 0.3;
-        }
-        for (int i = 0; i < MAX_ITERATIONS; i++) {
-            double diff = Bsm.price(type, s, k, t, r, q, sigma) - price;
-            if (Math.abs(diff) < tolerance) {
-                return sigma;
-            }
-            if (diff > 0) {
-                hi = sigma;
-            } else {
-                lo = sigma;
-            }
-            if (hi - lo < 1e-12) {
-                return 0.5 * (lo + hi);
-            }
-            double vega = Bsm.rawVega(s, k, t, r, q, sigma);
-            double next = vega > 1e-12 ? sigma - diff / vega : Double.NaN;
-            sigma = next > lo && next < hi ? next : 0.5 * (lo + hi);
-        }
+    double forwardS = s * Math.exp(-q * t);
+    double forwardK = k * Math.exp(-r * t);
+    double lower = type == OptionType.CALL ? Math.max(0, forwardS - forwardK) : Math.max(0, forwardK - forwardS);
+    double upper = type == OptionType.CALL ? forwardS : forwardK;
+    double tolerance = 1e-12 * Math.max(1.0, price);
+    if (price <= lower + tolerance || price >= upper) {
+      return Double.NaN;
+    }
+    double lo = MIN_VOL;
+    double hi = MAX_VOL;
+    if (Bsm.price(type, s, k, t, r, q, hi) < price) {
+      return Double.NaN;
+    }
+    // Brenner-Subrahmanyam: ATM price ≈ 0.4·S·σ·√T, using the time value only.
+    double sigma = Math.sqrt(2 * Math.PI / t) * (price - lower) / forwardS;
+    if (!(sigma > lo && sigma < hi)) {
+      sigma = 0.3;
+    }
+    for (int i = 0; i < MAX_ITERATIONS; i++) {
+      double diff = Bsm.price(type, s, k, t, r, q, sigma) - price;
+      if (Math.abs(diff) < tolerance) {
         return sigma;
+      }
+      if (diff > 0) {
+        hi = sigma;
+      } else {
+        lo = sigma;
+      }
+      if (hi - lo < 1e-12) {
+        return 0.5 * (lo + hi);
+      }
+      double vega = Bsm.rawVega(s, k, t, r, q, sigma);
+      double next = vega > 1e-12 ? sigma - diff / vega : Double.NaN;
+      sigma = next > lo && next < hi ? next : 0.5 * (lo + hi);
     }
+    return sigma;
+  }
 }

@@ -14,14 +14,14 @@ import java.time.LocalDate;
  */
 record MarketMoment(LocalDate day, int minute, Instant instant, boolean open) {
 
-    /** The close of the previous session, used for {@code prevclose}. */
-    MarketMoment previousClose() {
-        LocalDate previous = MarketCalendar.previousTradingDay(day);
-        return new MarketMoment(previous, MarketCalendar.SESSION_MINUTES, MarketCalendar.close(previous), false);
-    }
+  /** The close of the previous session, used for {@code prevclose}. */
+  MarketMoment previousClose() {
+    LocalDate previous = MarketCalendar.previousTradingDay(day);
+    return new MarketMoment(previous, MarketCalendar.SESSION_MINUTES, MarketCalendar.close(previous), false);
+  }
 
-    /** The opening minute of this moment's session. */
-    MarketMoment sessionOpen() {
-        return new MarketMoment(day, 0, MarketCalendar.open(day), true);
-    }
+  /** The opening minute of this moment's session. */
+  MarketMoment sessionOpen() {
+    return new MarketMoment(day, 0, MarketCalendar.open(day), true);
+  }
 }

@@ -14,38 +14,38 @@ import java.util.regex.Pattern;
  */
 record OccSymbol(String root, LocalDate expiration, OptionType type, long strikeMillis) {
 
-    private static final Pattern FORMAT = Pattern.compile("([A-Z]{1,6})(\\d{6})([CP])(\\d{8})");
-    private static final DateTimeFormatter YYMMDD = DateTimeFormatter.ofPattern("yyMMdd");
+  private static final Pattern FORMAT = Pattern.compile("([A-Z]{1,6})(\\d{6})([CP])(\\d{8})");
+  private static final DateTimeFormatter YYMMDD = DateTimeFormatter.ofPattern("yyMMdd");
 
-    OccSymbol {
-        if (strikeMillis <= 0 || strikeMillis > 99_999_999L) {
-            throw new IllegalArgumentException("strikeMillis: " + strikeMillis + " does not fit 8 digits");
-        }
+  OccSymbol {
+    if (strikeMillis <= 0 || strikeMillis > 99_999_999L) {
+      throw new IllegalArgumentException("strikeMillis: " + strikeMillis + " does not fit 8 digits");
     }
+  }
 
-    static Optional<OccSymbol> parse(String symbol) {
-        Matcher m = FORMAT.matcher(symbol);
-        if (!m.matches()) {
-            return Optional.empty();
-        }
-        try {
-            LocalDate date = LocalDate.parse("20" + m.group(2), DateTimeFormatter.BASIC_ISO_DATE);
-            long strike = Long.parseLong(m.group(4));
-            if (strike == 0) {
-                return Optional.empty();
-            }
-            return Optional.of(new OccSymbol(m.group(1), date, OptionType.ofOcc(m.group(3).charAt(0)), strike));
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
-        }
+  static Optional<OccSymbol> parse(String symbol) {
+    Matcher m = FORMAT.matcher(symbol);
+    if (!m.matches()) {
+      return Optional.empty();
     }
+    try {
+      LocalDate date = LocalDate.parse("20" + m.group(2), DateTimeFormatter.BASIC_ISO_DATE);
+      long strike = Long.parseLong(m.group(4));
+      if (strike == 0) {
+        return Optional.empty();
+      }
+      return Optional.of(new OccSymbol(m.group(1), date, OptionType.ofOcc(m.group(3).charAt(0)), strike));
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
 
-    double strike() {
-        return strikeMillis / 1000.0;
-    }
+  double strike() {
+    return strikeMillis / 1000.0;
+  }
 
-    @Override
-    public String toString() {
-        return root + expiration.format(YYMMDD) + type.occ() + String.format("%08d", strikeMillis);
-    }
+  @Override
+  public String toString() {
+    return root + expiration.format(YYMMDD) + type.occ() + String.format("%08d", strikeMillis);
+  }
 }

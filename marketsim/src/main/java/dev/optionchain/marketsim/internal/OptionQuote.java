@@ -11,12 +11,12 @@ import java.time.Instant;
  * was built around; it is not part of Tradier's payload. Immutable.
  */
 record OptionQuote(OccSymbol occ, String description, Expiration expiration, Double last, Double change,
-                   Double changePercentage, long volume, Double open, Double high, Double low, Double close,
-                   double bid, double ask, long bidSize, long askSize, String bidExchange, String askExchange,
-                   long quoteDate, long tradeDate, Double prevclose, long openInterest, Greeks greeks, double bidIv,
-                   double midIv, double askIv, double smvVol, Instant updatedAt, double theoretical) {
+           Double changePercentage, long volume, Double open, Double high, Double low, Double close,
+           double bid, double ask, long bidSize, long askSize, String bidExchange, String askExchange,
+           long quoteDate, long tradeDate, Double prevclose, long openInterest, Greeks greeks, double bidIv,
+           double midIv, double askIv, double smvVol, Instant updatedAt, double theoretical) {
 
-    String symbol() {
-        return occ.toString();
-    }
+  String symbol() {
+    return occ.toString();
+  }
 }

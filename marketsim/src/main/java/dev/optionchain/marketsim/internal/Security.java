@@ -16,77 +16,77 @@ package dev.optionchain.marketsim.internal;
  * @param spread        liquidity: relative half-spread of the options
  */
 record Security(String symbol, String description, String exchange, boolean etf, double anchorPrice, double vol,
-                double dividendYield, long averageVolume, TickTier ticks, Smile smile, Liquidity spread) {
+        double dividendYield, long averageVolume, TickTier ticks, Smile smile, Liquidity spread) {
 
-    String type() {
-        return etf ? "etf" : "stock";
+  String type() {
+    return etf ? "etf" : "stock";
+  }
+
+  /** Option tick sizes: penny-pilot style tiers. */
+  enum TickTier {
+    /** $0.01 at every price (the most active ETFs). */
+    PENNY_ALL,
+    /** $0.01 below $3, $0.05 from $3. */
+    PENNY,
+    /** $0.05 below $3, $0.10 from $3. */
+    NICKEL;
+
+    /** Tick in cents for an option quoted at {@code price} dollars. */
+    int cents(double price) {
+      return switch (this) {
+        case PENNY_ALL -> 1;
+        case PENNY -> price < 3.0 ? 1 : 5;
+        case NICKEL -> price < 3.0 ? 5 : 10;
+      };
+    }
+  }
+
+  /** Skew a and smile b of {@link VolSurface}. */
+  enum Smile {
+    INDEX(-0.10, 0.025),
+    STOCK(-0.05, 0.030),
+    GROWTH(-0.02, 0.040),
+    COMMODITY(0.02, 0.025),
+    RATES(0.0, 0.020);
+
+    private final double skew;
+    private final double smile;
+
+    Smile(double skew, double smile) {
+      this.skew = skew;
+      this.smile = smile;
     }
 
-    /** Option tick sizes: penny-pilot style tiers. */
-    enum TickTier {
-        /** $0.01 at every price (the most active ETFs). */
-        PENNY_ALL,
-        /** $0.01 below $3, $0.05 from $3. */
-        PENNY,
-        /** $0.05 below $3, $0.10 from $3. */
-        NICKEL;
-
-        /** Tick in cents for an option quoted at {@code price} dollars. */
-        int cents(double price) {
-            return switch (this) {
-                case PENNY_ALL -> 1;
-                case PENNY -> price < 3.0 ? 1 : 5;
-                case NICKEL -> price < 3.0 ? 5 : 10;
-            };
-        }
+    double skew() {
+      return skew;
     }
 
-    /** Skew a and smile b of {@link VolSurface}. */
-    enum Smile {
-        INDEX(-0.10, 0.025),
-        STOCK(-0.05, 0.030),
-        GROWTH(-0.02, 0.040),
-        COMMODITY(0.02, 0.025),
-        RATES(0.0, 0.020);
+    double smile() {
+      return smile;
+    }
+  }
 
-        private final double skew;
-        private final double smile;
+  /** Relative half-spread of theoretical value for an at-the-money, near-dated option. */
+  enum Liquidity {
+    TOP(0.0008, 0.01),
+    HIGH(0.003, 0.01),
+    NORMAL(0.008, 0.02);
 
-        Smile(double skew, double smile) {
-            this.skew = skew;
-            this.smile = smile;
-        }
+    private final double optionHalfSpread;
+    private final double stockSpreadCents;
 
-        double skew() {
-            return skew;
-        }
-
-        double smile() {
-            return smile;
-        }
+    Liquidity(double optionHalfSpread, double stockSpreadCents) {
+      this.optionHalfSpread = optionHalfSpread;
+      this.stockSpreadCents = stockSpreadCents;
     }
 
-    /** Relative half-spread of theoretical value for an at-the-money, near-dated option. */
-    enum Liquidity {
-        TOP(0.0008, 0.01),
-        HIGH(0.003, 0.01),
-        NORMAL(0.008, 0.02);
-
-        private final double optionHalfSpread;
-        private final double stockSpreadCents;
-
-        Liquidity(double optionHalfSpread, double stockSpreadCents) {
-            this.optionHalfSpread = optionHalfSpread;
-            this.stockSpreadCents = stockSpreadCents;
-        }
-
-        double optionHalfSpread() {
-            return optionHalfSpread;
-        }
-
-        /** Minimum stock bid/ask spread in dollars. */
-        double stockSpread() {
-            return stockSpreadCents;
-        }
+    double optionHalfSpread() {
+      return optionHalfSpread;
     }
+
+    /** Minimum stock bid/ask spread in dollars. */
+    double stockSpread() {
+      return stockSpreadCents;
+    }
+  }
 }

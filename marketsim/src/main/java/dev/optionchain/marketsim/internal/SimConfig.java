@@ -16,25 +16,25 @@ import java.util.Objects;
  */
 public record SimConfig(String host, int port, long seed, String token, Clock clock, List<FaultRule> faults) {
 
-    /**
-     * Validates and copies the settings.
-     *
-     * @param host   interface to bind
-     * @param port   TCP port, 0..65535
-     * @param seed   seed
-     * @param token  bearer token or null
-     * @param clock  the simulated "now"
-     * @param faults start-up faults
-     */
-    public SimConfig {
-        Objects.requireNonNull(host, "host");
-        Objects.requireNonNull(clock, "clock");
-        if (port < 0 || port > 65_535) {
-            throw new IllegalArgumentException("port: " + port + " is outside 0..65535");
-        }
-        if (token != null && token.isBlank()) {
-            throw new IllegalArgumentException("token: must not be blank (use null for no authentication)");
-        }
-        faults = List.copyOf(faults);
+  /**
+   * Validates and copies the settings.
+   *
+   * @param host   interface to bind
+   * @param port   TCP port, 0..65535
+   * @param seed   seed
+   * @param token  bearer token or null
+   * @param clock  the simulated "now"
+   * @param faults start-up faults
+   */
+  public SimConfig {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(clock, "clock");
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("port: " + port + " is outside 0..65535");
     }
+    if (token != null && token.isBlank()) {
+      throw new IllegalArgumentException("token: must not be blank (use null for no authentication)");
+    }
+    faults = List.copyOf(faults);
+  }
 }

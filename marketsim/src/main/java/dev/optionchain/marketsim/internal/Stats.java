@@ -13,57 +13,57 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class Stats {
 
-    private volatile Counters counters;
+  private volatile Counters counters;
 
-    Stats(Instant now) {
-        counters = new Counters(now);
+  Stats(Instant now) {
+    counters = new Counters(now);
+  }
+
+  void request(Endpoint endpoint) {
+    counters.requests.get(endpoint).increment();
+  }
+
+  void fault(Endpoint endpoint) {
+    counters.faults.get(endpoint).increment();
+  }
+
+  void reset(Instant now) {
+    counters = new Counters(now);
+  }
+
+  long requests(Endpoint endpoint) {
+    return counters.requests.get(endpoint).sum();
+  }
+
+  long faults(Endpoint endpoint) {
+    return counters.faults.get(endpoint).sum();
+  }
+
+  /** {@code {"since": ISO-8601, "endpoints": {"quotes": {"requests": N, "faults": M}, ...}}} */
+  ObjectNode toJson() {
+    Counters c = counters;
+    ObjectNode root = Json.object();
+    root.put("since", c.since.toString());
+    ObjectNode endpoints = root.putObject("endpoints");
+    for (Endpoint e : Endpoint.values()) {
+      endpoints.putObject(e.wire())
+          .put("requests", c.requests.get(e).sum())
+          .put("faults", c.faults.get(e).sum());
     }
+    return root;
+  }
 
-    void request(Endpoint endpoint) {
-        counters.requests.get(endpoint).increment();
+  private static final class Counters {
+    private final Instant since;
+    private final Map<Endpoint, LongAdder> requests = new EnumMap<>(Endpoint.class);
+    private final Map<Endpoint, LongAdder> faults = new EnumMap<>(Endpoint.class);
+
+    Counters(Instant since) {
+      this.since = since;
+      for (Endpoint e : Endpoint.values()) {
+        requests.put(e, new LongAdder());
+        faults.put(e, new LongAdder());
+      }
     }
-
-    void fault(Endpoint endpoint) {
-        counters.faults.get(endpoint).increment();
-    }
-
-    void reset(Instant now) {
-        counters = new Counters(now);
-    }
-
-    long requests(Endpoint endpoint) {
-        return counters.requests.get(endpoint).sum();
-    }
-
-    long faults(Endpoint endpoint) {
-        return counters.faults.get(endpoint).sum();
-    }
-
-    /** {@code {"since": ISO-8601, "endpoints": {"quotes": {"requests": N, "faults": M}, ...}}} */
-    ObjectNode toJson() {
-        Counters c = counters;
-        ObjectNode root = Json.object();
-        root.put("since", c.since.toString());
-        ObjectNode endpoints = root.putObject("endpoints");
-        for (Endpoint e : Endpoint.values()) {
-            endpoints.putObject(e.wire())
-                    .put("requests", c.requests.get(e).sum())
-                    .put("faults", c.faults.get(e).sum());
-        }
-        return root;
-    }
-
-    private static final class Counters {
-        private final Instant since;
-        private final Map<Endpoint, LongAdder> requests = new EnumMap<>(Endpoint.class);
-        private final Map<Endpoint, LongAdder> faults = new EnumMap<>(Endpoint.class);
-
-        Counters(Instant since) {
-            this.since = since;
-            for (Endpoint e : Endpoint.values()) {
-                requests.put(e, new LongAdder());
-                faults.put(e, new LongAdder());
-            }
-        }
-    }
+  }
 }

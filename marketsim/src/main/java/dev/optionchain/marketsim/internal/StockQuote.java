@@ -6,7 +6,7 @@ package dev.optionchain.marketsim.internal;
  * milliseconds. {@code close} is {@code null} while the session is open. Immutable.
  */
 record StockQuote(Security security, double last, double change, double changePercentage, long volume,
-                  long averageVolume, long lastVolume, long tradeDate, double open, double high, double low,
-                  Double close, double prevclose, double week52High, double week52Low, double bid, long bidSize,
-                  String bidExchange, double ask, long askSize, String askExchange, long quoteDate) {
+          long averageVolume, long lastVolume, long tradeDate, double open, double high, double low,
+          Double close, double prevclose, double week52High, double week52Low, double bid, long bidSize,
+          String bidExchange, double ask, long askSize, String askExchange, long quoteDate) {
 }

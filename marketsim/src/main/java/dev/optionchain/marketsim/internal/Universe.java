@@ -31,118 +31,118 @@ import java.util.Set;
  */
 final class Universe {
 
-    private static final Universe DEFAULT = new Universe(List.of(
-            stock("AAPL", "Apple Inc", "Q", 270.0, 0.27, 0.0040, 50_000_000, PENNY, STOCK, TOP),
-            stock("MSFT", "Microsoft Corp", "Q", 480.0, 0.24, 0.0070, 20_000_000, PENNY, STOCK, TOP),
-            stock("NVDA", "NVIDIA Corp", "Q", 185.0, 0.45, 0.0002, 180_000_000, PENNY, GROWTH, TOP),
-            stock("AMZN", "Amazon.com Inc", "Q", 230.0, 0.32, 0.0, 40_000_000, PENNY, STOCK, TOP),
-            stock("GOOGL", "Alphabet Inc Class A", "Q", 310.0, 0.30, 0.0030, 30_000_000, PENNY, STOCK, HIGH),
-            stock("META", "Meta Platforms Inc Class A", "Q", 650.0, 0.35, 0.0030, 14_000_000, PENNY, STOCK, HIGH),
-            stock("TSLA", "Tesla Inc", "Q", 430.0, 0.55, 0.0, 95_000_000, PENNY, GROWTH, TOP),
-            stock("AMD", "Advanced Micro Devices Inc", "Q", 210.0, 0.50, 0.0, 40_000_000, PENNY, GROWTH, HIGH),
-            stock("NFLX", "Netflix Inc", "Q", 95.0, 0.35, 0.0, 35_000_000, PENNY, GROWTH, HIGH),
-            stock("INTC", "Intel Corp", "Q", 38.0, 0.50, 0.0, 90_000_000, PENNY, STOCK, HIGH),
-            stock("AVGO", "Broadcom Inc", "Q", 340.0, 0.45, 0.0070, 25_000_000, PENNY, GROWTH, HIGH),
-            stock("ORCL", "Oracle Corp", "N", 195.0, 0.45, 0.0100, 20_000_000, PENNY, STOCK, NORMAL),
-            stock("CRM", "Salesforce Inc", "N", 260.0, 0.33, 0.0070, 7_000_000, PENNY, STOCK, NORMAL),
-            stock("CSCO", "Cisco Systems Inc", "Q", 77.0, 0.22, 0.0210, 20_000_000, PENNY, STOCK, NORMAL),
-            stock("JPM", "JPMorgan Chase & Co", "N", 315.0, 0.22, 0.0190, 9_000_000, PENNY, STOCK, HIGH),
-            stock("BAC", "Bank of America Corp", "N", 54.0, 0.26, 0.0210, 35_000_000, PENNY, STOCK, HIGH),
-            stock("GS", "Goldman Sachs Group Inc", "N", 880.0, 0.28, 0.0180, 2_300_000, PENNY, STOCK, NORMAL),
-            stock("V", "Visa Inc Class A", "N", 350.0, 0.20, 0.0070, 7_000_000, PENNY, STOCK, NORMAL),
-            stock("MA", "Mastercard Inc Class A", "N", 570.0, 0.21, 0.0050, 3_000_000, NICKEL, STOCK, NORMAL),
-            stock("XOM", "Exxon Mobil Corp", "N", 118.0, 0.22, 0.0340, 15_000_000, PENNY, STOCK, HIGH),
-            stock("CVX", "Chevron Corp", "N", 152.0, 0.22, 0.0450, 8_000_000, PENNY, STOCK, NORMAL),
-            stock("JNJ", "Johnson & Johnson", "N", 205.0, 0.17, 0.0250, 8_000_000, PENNY, STOCK, NORMAL),
-            stock("PFE", "Pfizer Inc", "N", 25.0, 0.24, 0.0680, 40_000_000, PENNY, STOCK, HIGH),
-            stock("UNH", "UnitedHealth Group Inc", "N", 330.0, 0.38, 0.0270, 10_000_000, PENNY, STOCK, NORMAL),
-            stock("KO", "Coca-Cola Co", "N", 70.0, 0.16, 0.0290, 14_000_000, PENNY, STOCK, NORMAL),
-            stock("PEP", "PepsiCo Inc", "Q", 145.0, 0.19, 0.0390, 7_000_000, PENNY, STOCK, NORMAL),
-            stock("WMT", "Walmart Inc", "Q", 112.0, 0.20, 0.0080, 18_000_000, PENNY, STOCK, HIGH),
-            stock("COST", "Costco Wholesale Corp", "Q", 880.0, 0.21, 0.0050, 2_200_000, NICKEL, STOCK, NORMAL),
-            stock("DIS", "Walt Disney Co", "N", 112.0, 0.27, 0.0090, 9_000_000, PENNY, STOCK, NORMAL),
-            stock("BA", "Boeing Co", "N", 215.0, 0.35, 0.0, 8_000_000, PENNY, STOCK, NORMAL),
-            stock("CAT", "Caterpillar Inc", "N", 580.0, 0.30, 0.0100, 3_000_000, NICKEL, STOCK, NORMAL),
-            stock("NKE", "Nike Inc Class B", "N", 63.0, 0.35, 0.0260, 15_000_000, PENNY, STOCK, NORMAL),
-            stock("MCD", "McDonald's Corp", "N", 305.0, 0.17, 0.0240, 3_500_000, NICKEL, STOCK, NORMAL),
-            stock("PLTR", "Palantir Technologies Inc Class A", "Q", 180.0, 0.60, 0.0, 60_000_000, PENNY, GROWTH, HIGH),
-            stock("F", "Ford Motor Co", "N", 13.5, 0.33, 0.0450, 60_000_000, PENNY, STOCK, HIGH),
-            stock("T", "AT&T Inc", "N", 25.0, 0.22, 0.0450, 35_000_000, PENNY, STOCK, NORMAL),
-            etf("SPY", "SPDR S&P 500 ETF Trust", "P", 685.0, 0.16, 0.0120, 70_000_000, PENNY_ALL, INDEX, TOP),
-            etf("QQQ", "Invesco QQQ Trust, Series 1", "Q", 615.0, 0.21, 0.0050, 45_000_000, PENNY_ALL, INDEX, TOP),
-            etf("IWM", "iShares Russell 2000 ETF", "P", 250.0, 0.22, 0.0110, 30_000_000, PENNY_ALL, INDEX, TOP),
-            etf("DIA", "SPDR Dow Jones Industrial Average ETF Trust", "P", 480.0, 0.15, 0.0150, 3_000_000, PENNY, INDEX, HIGH),
-            etf("GLD", "SPDR Gold Shares", "P", 395.0, 0.18, 0.0, 10_000_000, PENNY, COMMODITY, HIGH),
-            etf("SLV", "iShares Silver Trust", "P", 70.0, 0.35, 0.0, 30_000_000, PENNY, COMMODITY, HIGH),
-            etf("TLT", "iShares 20+ Year Treasury Bond ETF", "Q", 88.0, 0.14, 0.0430, 35_000_000, PENNY, RATES, HIGH),
-            etf("XLF", "Financial Select Sector SPDR Fund", "P", 55.0, 0.18, 0.0140, 40_000_000, PENNY, INDEX, HIGH),
-            etf("XLE", "Energy Select Sector SPDR Fund", "P", 90.0, 0.22, 0.0320, 15_000_000, PENNY, INDEX, NORMAL),
-            etf("EEM", "iShares MSCI Emerging Markets ETF", "P", 53.0, 0.18, 0.0220, 25_000_000, PENNY, INDEX, HIGH)));
+  private static final Universe DEFAULT = new Universe(List.of(
+      stock("AAPL", "Apple Inc", "Q", 270.0, 0.27, 0.0040, 50_000_000, PENNY, STOCK, TOP),
+      stock("MSFT", "Microsoft Corp", "Q", 480.0, 0.24, 0.0070, 20_000_000, PENNY, STOCK, TOP),
+      stock("NVDA", "NVIDIA Corp", "Q", 185.0, 0.45, 0.0002, 180_000_000, PENNY, GROWTH, TOP),
+      stock("AMZN", "Amazon.com Inc", "Q", 230.0, 0.32, 0.0, 40_000_000, PENNY, STOCK, TOP),
+      stock("GOOGL", "Alphabet Inc Class A", "Q", 310.0, 0.30, 0.0030, 30_000_000, PENNY, STOCK, HIGH),
+      stock("META", "Meta Platforms Inc Class A", "Q", 650.0, 0.35, 0.0030, 14_000_000, PENNY, STOCK, HIGH),
+      stock("TSLA", "Tesla Inc", "Q", 430.0, 0.55, 0.0, 95_000_000, PENNY, GROWTH, TOP),
+      stock("AMD", "Advanced Micro Devices Inc", "Q", 210.0, 0.50, 0.0, 40_000_000, PENNY, GROWTH, HIGH),
+      stock("NFLX", "Netflix Inc", "Q", 95.0, 0.35, 0.0, 35_000_000, PENNY, GROWTH, HIGH),
+      stock("INTC", "Intel Corp", "Q", 38.0, 0.50, 0.0, 90_000_000, PENNY, STOCK, HIGH),
+      stock("AVGO", "Broadcom Inc", "Q", 340.0, 0.45, 0.0070, 25_000_000, PENNY, GROWTH, HIGH),
+      stock("ORCL", "Oracle Corp", "N", 195.0, 0.45, 0.0100, 20_000_000, PENNY, STOCK, NORMAL),
+      stock("CRM", "Salesforce Inc", "N", 260.0, 0.33, 0.0070, 7_000_000, PENNY, STOCK, NORMAL),
+      stock("CSCO", "Cisco Systems Inc", "Q", 77.0, 0.22, 0.0210, 20_000_000, PENNY, STOCK, NORMAL),
+      stock("JPM", "JPMorgan Chase & Co", "N", 315.0, 0.22, 0.0190, 9_000_000, PENNY, STOCK, HIGH),
+      stock("BAC", "Bank of America Corp", "N", 54.0, 0.26, 0.0210, 35_000_000, PENNY, STOCK, HIGH),
+      stock("GS", "Goldman Sachs Group Inc", "N", 880.0, 0.28, 0.0180, 2_300_000, PENNY, STOCK, NORMAL),
+      stock("V", "Visa Inc Class A", "N", 350.0, 0.20, 0.0070, 7_000_000, PENNY, STOCK, NORMAL),
+      stock("MA", "Mastercard Inc Class A", "N", 570.0, 0.21, 0.0050, 3_000_000, NICKEL, STOCK, NORMAL),
+      stock("XOM", "Exxon Mobil Corp", "N", 118.0, 0.22, 0.0340, 15_000_000, PENNY, STOCK, HIGH),
+      stock("CVX", "Chevron Corp", "N", 152.0, 0.22, 0.0450, 8_000_000, PENNY, STOCK, NORMAL),
+      stock("JNJ", "Johnson & Johnson", "N", 205.0, 0.17, 0.0250, 8_000_000, PENNY, STOCK, NORMAL),
+      stock("PFE", "Pfizer Inc", "N", 25.0, 0.24, 0.0680, 40_000_000, PENNY, STOCK, HIGH),
+      stock("UNH", "UnitedHealth Group Inc", "N", 330.0, 0.38, 0.0270, 10_000_000, PENNY, STOCK, NORMAL),
+      stock("KO", "Coca-Cola Co", "N", 70.0, 0.16, 0.0290, 14_000_000, PENNY, STOCK, NORMAL),
+      stock("PEP", "PepsiCo Inc", "Q", 145.0, 0.19, 0.0390, 7_000_000, PENNY, STOCK, NORMAL),
+      stock("WMT", "Walmart Inc", "Q", 112.0, 0.20, 0.0080, 18_000_000, PENNY, STOCK, HIGH),
+      stock("COST", "Costco Wholesale Corp", "Q", 880.0, 0.21, 0.0050, 2_200_000, NICKEL, STOCK, NORMAL),
+      stock("DIS", "Walt Disney Co", "N", 112.0, 0.27, 0.0090, 9_000_000, PENNY, STOCK, NORMAL),
+      stock("BA", "Boeing Co", "N", 215.0, 0.35, 0.0, 8_000_000, PENNY, STOCK, NORMAL),
+      stock("CAT", "Caterpillar Inc", "N", 580.0, 0.30, 0.0100, 3_000_000, NICKEL, STOCK, NORMAL),
+      stock("NKE", "Nike Inc Class B", "N", 63.0, 0.35, 0.0260, 15_000_000, PENNY, STOCK, NORMAL),
+      stock("MCD", "McDonald's Corp", "N", 305.0, 0.17, 0.0240, 3_500_000, NICKEL, STOCK, NORMAL),
+      stock("PLTR", "Palantir Technologies Inc Class A", "Q", 180.0, 0.60, 0.0, 60_000_000, PENNY, GROWTH, HIGH),
+      stock("F", "Ford Motor Co", "N", 13.5, 0.33, 0.0450, 60_000_000, PENNY, STOCK, HIGH),
+      stock("T", "AT&T Inc", "N", 25.0, 0.22, 0.0450, 35_000_000, PENNY, STOCK, NORMAL),
+      etf("SPY", "SPDR S&P 500 ETF Trust", "P", 685.0, 0.16, 0.0120, 70_000_000, PENNY_ALL, INDEX, TOP),
+      etf("QQQ", "Invesco QQQ Trust, Series 1", "Q", 615.0, 0.21, 0.0050, 45_000_000, PENNY_ALL, INDEX, TOP),
+      etf("IWM", "iShares Russell 2000 ETF", "P", 250.0, 0.22, 0.0110, 30_000_000, PENNY_ALL, INDEX, TOP),
+      etf("DIA", "SPDR Dow Jones Industrial Average ETF Trust", "P", 480.0, 0.15, 0.0150, 3_000_000, PENNY, INDEX, HIGH),
+      etf("GLD", "SPDR Gold Shares", "P", 395.0, 0.18, 0.0, 10_000_000, PENNY, COMMODITY, HIGH),
+      etf("SLV", "iShares Silver Trust", "P", 70.0, 0.35, 0.0, 30_000_000, PENNY, COMMODITY, HIGH),
+      etf("TLT", "iShares 20+ Year Treasury Bond ETF", "Q", 88.0, 0.14, 0.0430, 35_000_000, PENNY, RATES, HIGH),
+      etf("XLF", "Financial Select Sector SPDR Fund", "P", 55.0, 0.18, 0.0140, 40_000_000, PENNY, INDEX, HIGH),
+      etf("XLE", "Energy Select Sector SPDR Fund", "P", 90.0, 0.22, 0.0320, 15_000_000, PENNY, INDEX, NORMAL),
+      etf("EEM", "iShares MSCI Emerging Markets ETF", "P", 53.0, 0.18, 0.0220, 25_000_000, PENNY, INDEX, HIGH)));
 
-    private final Map<String, Security> bySymbol;
+  private final Map<String, Security> bySymbol;
 
-    Universe(Collection<Security> securities) {
-        Map<String, Security> map = new LinkedHashMap<>();
-        for (Security s : securities) {
-            if (map.put(s.symbol(), s) != null) {
-                throw new IllegalArgumentException("duplicate symbol: " + s.symbol());
-            }
-        }
-        this.bySymbol = map;
+  Universe(Collection<Security> securities) {
+    Map<String, Security> map = new LinkedHashMap<>();
+    for (Security s : securities) {
+      if (map.put(s.symbol(), s) != null) {
+        throw new IllegalArgumentException("duplicate symbol: " + s.symbol());
+      }
     }
+    this.bySymbol = map;
+  }
 
-    static Universe standard() {
-        return DEFAULT;
-    }
+  static Universe standard() {
+    return DEFAULT;
+  }
 
-    List<Security> all() {
-        return List.copyOf(bySymbol.values());
-    }
+  List<Security> all() {
+    return List.copyOf(bySymbol.values());
+  }
 
-    List<String> symbols() {
-        return List.copyOf(bySymbol.keySet());
-    }
+  List<String> symbols() {
+    return List.copyOf(bySymbol.keySet());
+  }
 
-    Optional<Security> find(String symbol) {
-        return Optional.ofNullable(bySymbol.get(symbol));
-    }
+  Optional<Security> find(String symbol) {
+    return Optional.ofNullable(bySymbol.get(symbol));
+  }
 
-    /**
-     * Tradier's {@code lookup}: symbols that start with {@code query}, then names that contain it
-     * (case-insensitive), optionally restricted to some {@code types} and {@code exchanges}
-     * (empty sets mean "any"). Exact symbol match first, then prefix matches, then name matches,
-     * each alphabetically.
-     */
-    List<Security> lookup(String query, Set<String> types, Set<String> exchanges) {
-        String q = query.toUpperCase(Locale.ROOT);
-        List<Security> hits = new ArrayList<>();
-        for (Security s : bySymbol.values()) {
-            boolean matches = s.symbol().startsWith(q) || s.description().toUpperCase(Locale.ROOT).contains(q);
-            if (matches && (types.isEmpty() || types.contains(s.type()))
-                    && (exchanges.isEmpty() || exchanges.contains(s.exchange()))) {
-                hits.add(s);
-            }
-        }
-        hits.sort(Comparator.comparingInt((Security s) -> rank(s, q)).thenComparing(Security::symbol));
-        return hits;
+  /**
+   * Tradier's {@code lookup}: symbols that start with {@code query}, then names that contain it
+   * (case-insensitive), optionally restricted to some {@code types} and {@code exchanges}
+   * (empty sets mean "any"). Exact symbol match first, then prefix matches, then name matches,
+   * each alphabetically.
+   */
+  List<Security> lookup(String query, Set<String> types, Set<String> exchanges) {
+    String q = query.toUpperCase(Locale.ROOT);
+    List<Security> hits = new ArrayList<>();
+    for (Security s : bySymbol.values()) {
+      boolean matches = s.symbol().startsWith(q) || s.description().toUpperCase(Locale.ROOT).contains(q);
+      if (matches && (types.isEmpty() || types.contains(s.type()))
+          && (exchanges.isEmpty() || exchanges.contains(s.exchange()))) {
+        hits.add(s);
+      }
     }
+    hits.sort(Comparator.comparingInt((Security s) -> rank(s, q)).thenComparing(Security::symbol));
+    return hits;
+  }
 
-    private static int rank(Security s, String q) {
-        if (s.symbol().equals(q)) {
-            return 0;
-        }
-        return s.symbol().startsWith(q) ? 1 : 2;
+  private static int rank(Security s, String q) {
+    if (s.symbol().equals(q)) {
+      return 0;
     }
+    return s.symbol().startsWith(q) ? 1 : 2;
+  }
 
-    private static Security stock(String symbol, String name, String exchange, double price, double vol, double yield,
-                                  long averageVolume, Security.TickTier ticks, Security.Smile smile,
-                                  Security.Liquidity liquidity) {
-        return new Security(symbol, name, exchange, false, price, vol, yield, averageVolume, ticks, smile, liquidity);
-    }
+  private static Security stock(String symbol, String name, String exchange, double price, double vol, double yield,
+                  long averageVolume, Security.TickTier ticks, Security.Smile smile,
+                  Security.Liquidity liquidity) {
+    return new Security(symbol, name, exchange, false, price, vol, yield, averageVolume, ticks, smile, liquidity);
+  }
 
-    private static Security etf(String symbol, String name, String exchange, double price, double vol, double yield,
-                                long averageVolume, Security.TickTier ticks, Security.Smile smile,
-                                Security.Liquidity liquidity) {
-        return new Security(symbol, name, exchange, true, price, vol, yield, averageVolume, ticks, smile, liquidity);
-    }
+  private static Security etf(String symbol, String name, String exchange, double price, double vol, double yield,
+                long averageVolume, Security.TickTier ticks, Security.Smile smile,
+                Security.Liquidity liquidity) {
+    return new Security(symbol, name, exchange, true, price, vol, yield, averageVolume, ticks, smile, liquidity);
+  }
 }

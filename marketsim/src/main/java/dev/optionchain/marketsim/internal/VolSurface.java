@@ -20,18 +20,18 @@ package dev.optionchain.marketsim.internal;
  */
 record VolSurface(double longRunVol, double shortVol, double tau, double skew, double smile) {
 
-    static final double MAX_X = 3.0;
+  static final double MAX_X = 3.0;
 
-    double atm(double t) {
-        return longRunVol + (shortVol - longRunVol) * Math.exp(-Math.max(t, 0) / tau);
-    }
+  double atm(double t) {
+    return longRunVol + (shortVol - longRunVol) * Math.exp(-Math.max(t, 0) / tau);
+  }
 
-    double vol(double strike, double t, double forward) {
-        double tt = Math.max(t, 1e-8);
-        double atm = atm(tt);
-        double x = Math.log(strike / forward) / Math.sqrt(tt);
-        x = Math.max(-MAX_X, Math.min(MAX_X, x));
-        double v = atm + skew * x + smile * x * x;
-        return Math.min(4.0, Math.max(0.3 * atm, v));
-    }
+  double vol(double strike, double t, double forward) {
+    double tt = Math.max(t, 1e-8);
+    double atm = atm(tt);
+    double x = Math.log(strike / forward) / Math.sqrt(tt);
+    x = Math.max(-MAX_X, Math.min(MAX_X, x));
+    double v = atm + skew * x + smile * x * x;
+    return Math.min(4.0, Math.max(0.3 * atm, v));
+  }
 }
