@@ -112,7 +112,7 @@ public final class DashboardApp implements AutoCloseable {
       opened.push(metrics);
       CircuitBreakerRegistry registry = new CircuitBreakerRegistry();
       MarketDataService market = new MarketDataService(
-          new TradierClient(upstream, token, config.connectTimeout()), cache, registry, config, clock,
+          call -> new TradierClient(upstream, token, call.connectTimeout()), cache, registry, config, clock,
           MarketObserver.both(history.observer(), metrics.marketObserver()));
       opened.push(market::close);
       history.restore(registry);

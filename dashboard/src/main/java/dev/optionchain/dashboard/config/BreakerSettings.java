@@ -8,6 +8,8 @@ import java.time.Duration;
  * @param name the breaker's name, e.g. {@code options_chain}
  * @param failureThreshold consecutive failures that open it
  * @param recoveryTimeout time open before a trial call
- * @param requestTimeout the upstream request timeout for this call
+ * @param requestTimeout the upstream request timeout for this call (the whole response)
+ * @param connectTimeout the TCP connect timeout for this call
  */
-public record BreakerSettings(String name, int failureThreshold, Duration recoveryTimeout, Duration requestTimeout) {}
+public record BreakerSettings(String name, int failureThreshold, Duration recoveryTimeout, Duration requestTimeout,
+    Duration connectTimeout) {}

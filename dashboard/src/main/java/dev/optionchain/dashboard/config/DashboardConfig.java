@@ -19,7 +19,7 @@ import java.util.Optional;
  * @param dataDir directory of the cache file
  * @param upstreamBaseUrl a Tradier-compatible base URL, or empty to run the embedded simulator
  * @param upstreamToken bearer token for the upstream
- * @param connectTimeout upstream connect timeout
+ * @param connectTimeout upstream connect timeout, the default of each breaker's
  * @param simSeed the embedded simulator's seed
  * @param breakersEnabled whether upstream calls go through circuit breakers
  * @param breakers breaker settings by name, in the order of {@link #BREAKER_NAMES}
@@ -66,13 +66,15 @@ public record DashboardConfig(
    * @throws IllegalArgumentException naming the key and the value of the first invalid setting
    */
   public static DashboardConfig from(Settings s) {
+    Duration connectTimeout = s.duration("upstream.connect-timeout");
     Map<String, BreakerSettings> breakers = new LinkedHashMap<>();
     for (String name : BREAKER_NAMES) {
       String prefix = "breaker." + name + ".";
       breakers.put(name, new BreakerSettings(name,
           s.integer(prefix + "failure-threshold", 1, 1_000_000),
           s.duration(prefix + "recovery-timeout"),
-          s.duration(prefix + "request-timeout")));
+          s.duration(prefix + "request-timeout"),
+          s.string(prefix + "connect-timeout").isEmpty() ? connectTimeout : s.duration(prefix + "connect-timeout")));
     }
     String host = s.string("server.host");
     if (host.isEmpty()) {
@@ -88,7 +90,7 @@ public record DashboardConfig(
         Path.of(dataDir),
         baseUrl(s.string("upstream.base-url")),
         nonEmpty(s.string("upstream.token")),
-        s.duration("upstream.connect-timeout"),
+        connectTimeout,
         s.longValue("sim.seed"),
         s.bool("breakers.enabled"),
         breakers,

@@ -40,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,7 +72,6 @@ public final class MarketDataService {
   /** Default wait after a 429 that named none (Tradier's rate-limit window is one minute). */
   private static final Duration DEFAULT_RATE_LIMIT_WAIT = Duration.ofSeconds(60);
 
-  private final TradierClient client;
   private final MarketCache cache;
   private final BreakerClock clock;
   private final MarketObserver observer;
@@ -84,16 +84,15 @@ public final class MarketDataService {
    * Creates the service and registers one breaker per upstream call in {@code registry} (unless breakers are
    * disabled in the configuration).
    *
-   * @param client the upstream client
+   * @param clients makes the upstream client of each call (its connect timeout is the call's)
    * @param cache the cache
    * @param registry where the breakers are registered
    * @param config the configuration
    * @param clock the breakers' clock, also used for {@code asOf} timestamps
    * @param observer told of every upstream call and every answer (metrics, SLA)
    */
-  public MarketDataService(TradierClient client, MarketCache cache, CircuitBreakerRegistry registry,
-      DashboardConfig config, BreakerClock clock, MarketObserver observer) {
-    this.client = client;
+  public MarketDataService(Function<BreakerSettings, TradierClient> clients, MarketCache cache,
+      CircuitBreakerRegistry registry, DashboardConfig config, BreakerClock clock, MarketObserver observer) {
     this.cache = cache;
     this.clock = clock;
     this.observer = observer;
@@ -105,7 +104,8 @@ public final class MarketDataService {
           .clock(clock)
           .build());
       registry.register(s.name(), breaker);
-      upstreams.put(s.name(), new Upstream(s.name(), config.breakersEnabled() ? breaker : null, s.requestTimeout()));
+      upstreams.put(s.name(), new Upstream(s.name(), config.breakersEnabled() ? breaker : null, clients.apply(s),
+          s.requestTimeout()));
     }
   }
 
@@ -124,7 +124,7 @@ public final class MarketDataService {
    */
   public Sourced<Quote> quote(String symbol) {
     Upstream u = upstream(DashboardConfig.CURRENT_PRICE);
-    return fetch(u, () -> client.quote(symbol, u.timeout), q -> cache.putQuote(q, now()), () -> cache.quote(symbol));
+    return fetch(u, () -> u.client.quote(symbol, u.timeout), q -> cache.putQuote(q, now()), () -> cache.quote(symbol));
   }
 
   /**
@@ -136,7 +136,7 @@ public final class MarketDataService {
    */
   public Sourced<TickerInfo> info(String symbol) {
     Upstream u = upstream(DashboardConfig.TICKER_INFO);
-    return fetch(u, () -> TickerInfo.of(client.quote(symbol, u.timeout)), i -> cache.putInfo(i, now()),
+    return fetch(u, () -> TickerInfo.of(u.client.quote(symbol, u.timeout)), i -> cache.putInfo(i, now()),
         () -> cache.info(symbol));
   }
 
@@ -161,7 +161,7 @@ public final class MarketDataService {
     }
     Upstream u = upstream(DashboardConfig.PRICE_HISTORY);
     return fetch(u, () -> {
-      PriceHistory h = client.history(symbol, interval, first, last, u.timeout);
+      PriceHistory h = u.client.history(symbol, interval, first, last, u.timeout);
       if (h.bars().isEmpty() && cachedQuietly(() -> cache.hasHistory(symbol, interval, first, last))) {
         throw emptyPayload("price history of " + symbol);
       }
@@ -183,7 +183,7 @@ public final class MarketDataService {
   public Sourced<Expirations> expirations(String symbol) {
     Upstream u = upstream(DashboardConfig.EXPIRATIONS);
     Sourced<Expirations> e = fetch(u, () -> {
-      Expirations x = client.expirations(symbol, u.timeout);
+      Expirations x = u.client.expirations(symbol, u.timeout);
       if (x.dates().isEmpty() && cachedQuietly(() -> cache.hasExpirations(symbol))) {
         throw emptyPayload("expirations of " + symbol);
       }
@@ -212,7 +212,7 @@ public final class MarketDataService {
     checkExpiration(symbol, expiration);
     Upstream u = upstream(DashboardConfig.OPTIONS_CHAIN);
     return fetch(u, () -> {
-      OptionChain c = client.chain(symbol, expiration, u.timeout);
+      OptionChain c = u.client.chain(symbol, expiration, u.timeout);
       if (c.contracts().isEmpty() && cachedQuietly(() -> cache.hasChain(symbol, expiration))) {
         throw emptyPayload("option chain of " + symbol + " " + expiration);
       }
@@ -407,12 +407,14 @@ public final class MarketDataService {
   private static final class Upstream {
     final String name;
     final CircuitBreaker breaker;
+    final TradierClient client;
     final Duration timeout;
     private volatile Instant notBefore = Instant.MIN;
 
-    Upstream(String name, CircuitBreaker breaker, Duration timeout) {
+    Upstream(String name, CircuitBreaker breaker, TradierClient client, Duration timeout) {
       this.name = name;
       this.breaker = breaker;
+      this.client = client;
       this.timeout = timeout;
     }
 

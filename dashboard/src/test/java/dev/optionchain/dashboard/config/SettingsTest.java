@@ -65,6 +65,17 @@ class SettingsTest {
   }
 
   @Test
+  void eachCallHasItsOwnTimeoutsWithTheConnectTimeoutDefaultingToTheUpstreams() {
+    DashboardConfig defaults = DashboardConfig.from(Settings.defaults());
+    assertThat(defaults.breaker("options_chain").requestTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(defaults.breaker("options_chain").connectTimeout()).isEqualTo(Duration.ofSeconds(2));
+    DashboardConfig c = DashboardConfig.from(Settings.defaults().with(Map.of(
+        "upstream.connect-timeout", "3s", "breaker.current_price.connect-timeout", "500ms"), "test"));
+    assertThat(c.breaker("current_price").connectTimeout()).isEqualTo(Duration.ofMillis(500));
+    assertThat(c.breaker("expirations").connectTimeout()).isEqualTo(Duration.ofSeconds(3));
+  }
+
+  @Test
   void unknownKeysAreRejectedSoTyposNeverMeanTheDefault(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("bad.properties");
     Files.writeString(file, "breaker.options_chain.failure-treshold=2\n");
