@@ -147,6 +147,20 @@ class FaultInjectionTest {
   }
 
   @Test
+  void settingARateLimitAgainStartsAFreshBudget() {
+    clock.set(Instant.parse("2026-03-18T15:00:10Z"));
+    setFault("{\"endpoint\":\"quotes\",\"mode\":\"rate_limit\",\"perMinute\":1}");
+    assertThat(Http.get(sim, QUOTES).statusCode()).isEqualTo(200);
+    assertThat(Http.get(sim, QUOTES).statusCode()).isEqualTo(429);
+    setFault("{\"endpoint\":\"quotes\",\"mode\":\"rate_limit\",\"perMinute\":1}");
+    assertThat(Http.get(sim, QUOTES).statusCode()).as("same minute, new fault, new budget").isEqualTo(200);
+    assertThat(Http.get(sim, QUOTES).statusCode()).isEqualTo(429);
+    Http.delete(sim, "/sim/faults");
+    setFault("{\"endpoint\":\"quotes\",\"mode\":\"rate_limit\",\"perMinute\":1}");
+    assertThat(Http.get(sim, QUOTES).statusCode()).as("after clearing all faults").isEqualTo(200);
+  }
+
+  @Test
   void authFaultAnswers401() {
     setFault("{\"endpoint\":\"history\",\"mode\":\"auth\"}");
     HttpResponse<String> response = Http.get(sim, "/v1/markets/history?symbol=AAPL");

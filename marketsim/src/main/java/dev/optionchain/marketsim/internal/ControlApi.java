@@ -20,12 +20,14 @@ final class ControlApi {
 
   private final Clock clock;
   private final FaultBoard faults;
+  private final RateLimiter limiter;
   private final Stats stats;
   private final Universe universe;
 
-  ControlApi(Clock clock, FaultBoard faults, Stats stats, Universe universe) {
+  ControlApi(Clock clock, FaultBoard faults, RateLimiter limiter, Stats stats, Universe universe) {
     this.clock = clock;
     this.faults = faults;
+    this.limiter = limiter;
     this.stats = stats;
     this.universe = universe;
   }
@@ -40,6 +42,9 @@ final class ControlApi {
       return;
     }
     faults.set(rule, clock.instant());
+    if (rule.mode() == FaultRule.Mode.RATE_LIMIT) {
+      limiter.reset(rule.endpoint());   // a new budget starts now, whatever was counted before
+    }
     LOG.info("fault set: {}", rule);
     listFaults(ctx);
   }
@@ -57,6 +62,7 @@ final class ControlApi {
   /** {@code DELETE /sim/faults} */
   void clearFaults(Context ctx) {
     faults.clear();
+    limiter.clear();
     LOG.info("faults cleared");
     listFaults(ctx);
   }

@@ -34,6 +34,12 @@ final class RateLimiter {
     windows.clear();
   }
 
+  /** Forgets the counts of one bucket (a new rate_limit fault on it starts with a fresh budget). */
+  void reset(String bucket) {
+    String prefix = bucket + '\u0000';
+    windows.keySet().removeIf(key -> key.startsWith(prefix));
+  }
+
   private record Window(long start, int used) {
   }
 

@@ -49,9 +49,10 @@ public final class SimServer implements AutoCloseable {
     Stats stats = new Stats(config.clock().instant());
     QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, MIN_THREADS, 60_000);
     pool.setName("marketsim");
-    Gateway gateway = new Gateway(config, market, faults, new RateLimiter(), stats, pool);
+    RateLimiter limiter = new RateLimiter();
+    Gateway gateway = new Gateway(config, market, faults, limiter, stats, pool);
     TradierApi tradier = new TradierApi(market);
-    ControlApi control = new ControlApi(config.clock(), faults, stats, universe);
+    ControlApi control = new ControlApi(config.clock(), faults, limiter, stats, universe);
 
     Javalin app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
