@@ -1,5 +1,6 @@
 package dev.optionchain.breaker.micrometer;
 
+import static dev.optionchain.breaker.micrometer.MetricsTestSupport.callWithOutcome;
 import static dev.optionchain.breaker.micrometer.MetricsTestSupport.calls;
 import static dev.optionchain.breaker.micrometer.MetricsTestSupport.transitions;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -101,25 +102,7 @@ class ConcurrentMetricsTest {
     onAllThreads(thread -> {
       for (int i = 0; i < CALLS_PER_THREAD; i++) {
         int kind = (i + thread) % 5;
-        String outcome;
-        try {
-          b.call(() -> {
-            if (kind == 3) {
-              throw new Boom();
-            }
-            if (kind == 4) {
-              throw new Ignored();
-            }
-            return "ok";
-          });
-          outcome = "success";
-        } catch (CircuitBreakerOpenException e) {
-          outcome = "rejected";
-        } catch (Boom e) {
-          outcome = "failure";
-        } catch (Ignored e) {
-          outcome = "ignored";
-        }
+        String outcome = callWithOutcome(b, kind == 3 ? 1 : kind == 4 ? 2 : 0);
         made.computeIfAbsent(outcome, o -> new LongAdder()).increment();
         if (i % 100 == 0) {
           clock.advanceMillis(1);                      // lets an open breaker recover now and then

@@ -78,6 +78,31 @@ final class MetricsTestSupport {
     assertThatThrownBy(() -> succeed(b)).isInstanceOf(CircuitBreakerOpenException.class);
   }
 
+  /**
+   * Makes one call that succeeds (kind 0), fails (1) or throws an ignored exception (2), and returns the outcome the
+   * breaker should count: success, failure, ignored, or rejected when it did not admit the call.
+   */
+  static String callWithOutcome(CircuitBreaker b, int kind) {
+    try {
+      b.call(() -> {
+        if (kind == 1) {
+          throw new Boom();
+        }
+        if (kind == 2) {
+          throw new Ignored();
+        }
+        return "ok";
+      });
+      return "success";
+    } catch (CircuitBreakerOpenException e) {
+      return "rejected";
+    } catch (Boom e) {
+      return "failure";
+    } catch (Ignored e) {
+      return "ignored";
+    }
+  }
+
   static double state(MeterRegistry meters, String breaker, String state) {
     return meters.get(BreakerMeters.STATE).tags("name", breaker, "state", state).gauge().value();
   }

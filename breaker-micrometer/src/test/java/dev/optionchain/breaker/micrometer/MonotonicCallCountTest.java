@@ -2,6 +2,7 @@ package dev.optionchain.breaker.micrometer;
 
 import static dev.optionchain.breaker.micrometer.MetricsTestSupport.RECOVERY;
 import static dev.optionchain.breaker.micrometer.MetricsTestSupport.breaker;
+import static dev.optionchain.breaker.micrometer.MetricsTestSupport.callWithOutcome;
 import static dev.optionchain.breaker.micrometer.MetricsTestSupport.calls;
 import static dev.optionchain.breaker.micrometer.MetricsTestSupport.fail;
 import static dev.optionchain.breaker.micrometer.MetricsTestSupport.ignore;
@@ -152,25 +153,7 @@ class MonotonicCallCountTest {
         int op = random.nextInt(10);
         String outcome = null;
         if (op < 7) {
-          int kind = op % 3;
-          try {
-            breaker.call(() -> {
-              if (kind == 1) {
-                throw new Boom();
-              }
-              if (kind == 2) {
-                throw new Ignored();
-              }
-              return "ok";
-            });
-            outcome = "success";
-          } catch (CircuitBreakerOpenException e) {
-            outcome = "rejected";
-          } catch (Boom e) {
-            outcome = "failure";
-          } catch (Ignored e) {
-            outcome = "ignored";
-          }
+          outcome = callWithOutcome(breaker, op % 3);
         } else if (op == 7) {
           breaker.reset();
         } else if (op == 8) {
