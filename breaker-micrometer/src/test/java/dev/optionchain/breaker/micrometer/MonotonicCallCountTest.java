@@ -11,10 +11,7 @@ import static dev.optionchain.breaker.micrometer.MetricsTestSupport.succeed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.optionchain.breaker.CircuitBreaker;
-import dev.optionchain.breaker.CircuitBreakerOpenException;
 import dev.optionchain.breaker.testing.ManualClock;
-import dev.optionchain.breaker.micrometer.MetricsTestSupport.Boom;
-import dev.optionchain.breaker.micrometer.MetricsTestSupport.Ignored;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.LinkedHashMap;
 import java.util.List;
