@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.optionchain.breaker.testing.ManualClock;
 import dev.optionchain.dashboard.DashboardApp;
+import dev.optionchain.dashboard.TestDashboards;
 import dev.optionchain.dashboard.config.DashboardConfig;
 import dev.optionchain.dashboard.config.Settings;
 import java.io.IOException;
@@ -46,7 +47,7 @@ class DashboardPageBrowserTest {
   @TempDir
   Path profile;
 
-  private final ManualClock clock = new ManualClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+  private final ManualClock clock = TestDashboards.clock();
   private DashboardApp app;
   private ChromeDriver browser;
   private DashboardPage page;
@@ -58,9 +59,7 @@ class DashboardPageBrowserTest {
 
   @BeforeEach
   void start() {
-    DashboardConfig config = DashboardConfig.from(Settings.defaults()
-        .with(Map.of("server.port", "0", "data.dir", dataDir.toString()), "test"));
-    app = DashboardApp.start(config, clock);
+    app = TestDashboards.start(dataDir, clock, Map.of());
     browser = Chromium.start(profile);
     page = new DashboardPage(browser, SCREENSHOTS);
   }

@@ -3,21 +3,12 @@ package dev.optionchain.dashboard.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.optionchain.breaker.testing.ManualClock;
+import dev.optionchain.dashboard.Api;
 import dev.optionchain.dashboard.DashboardApp;
-import dev.optionchain.dashboard.config.DashboardConfig;
-import dev.optionchain.dashboard.config.Settings;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.optionchain.dashboard.TestDashboards;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,15 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
 class MetricsEndpointTest {
 
   private static final String CHAIN = "options_chain";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir
   Path dataDir;
 
-  private final ManualClock clock = new ManualClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final ManualClock clock = TestDashboards.clock();
   private DashboardApp app;
-  private URI sim;
 
   @AfterEach
   void stop() {
@@ -53,23 +41,23 @@ class MetricsEndpointTest {
 
   @Test
   void metricsFollowATripAndARecoveryOfTheOptionChainBreaker() {
-    app = DashboardApp.start(DashboardConfig.from(Settings.defaults().with(
-        Map.of("server.port", "0", "data.dir", dataDir.toString()), "test")), clock);
-    sim = URI.create(app.simulator().orElseThrow().baseUrl());
+    app = TestDashboards.start(dataDir, clock, Map.of());
+    Api api = new Api(app.url());
+    Api sim = new Api(app.simulator().orElseThrow().baseUrl());
     List<String> symbols = app.simulator().orElseThrow().symbols();
     String symbol = symbols.contains("AAPL") ? "AAPL" : symbols.get(0);
-    String expiration = json(get(app.url(), "/api/options/" + symbol + "/expirations"))
+    String expiration = ok(api.get("/api/options/" + symbol + "/expirations"))
         .path("data").path("dates").get(0).asText();
     String chainPath = "/api/options/" + symbol + "?expiration=" + expiration;
 
-    assertSource(get(app.url(), chainPath), "live");                        // success 1, live 1
-    send(sim, "POST", "/sim/faults", "{\"endpoint\":\"chains\",\"mode\":\"outage\"}");
+    assertSource(api.get(chainPath), "live");                        // success 1, live 1
+    ok(sim.post("/sim/faults", "{\"endpoint\":\"chains\",\"mode\":\"outage\"}"));
     for (int i = 0; i < 3; i++) {
-      assertSource(get(app.url(), chainPath), "cache");                     // failure 3, cache 3, server_error 3
+      assertSource(api.get(chainPath), "cache");                     // failure 3, cache 3, server_error 3
     }
     assertThat(app.breakers().get(CHAIN).orElseThrow().isOpen()).isTrue();
 
-    PrometheusText open = scrape();
+    PrometheusText open = scrape(api);
     assertThat(open.value("circuitbreaker_state", "name", CHAIN, "state", "open")).isEqualTo(1.0);
     assertThat(open.value("circuitbreaker_state", "name", CHAIN, "state", "closed")).isZero();
     assertThat(open.value("circuitbreaker_transitions_total", "name", CHAIN, "from", "CLOSED", "to", "OPEN"))
@@ -78,13 +66,13 @@ class MetricsEndpointTest {
     assertThat(open.value("circuitbreaker_failure_count", "name", CHAIN)).isEqualTo(3.0);
     assertThat(open.value("circuitbreaker_failure_threshold", "name", CHAIN)).isEqualTo(3.0);
 
-    assertSource(get(app.url(), chainPath), "cache");                       // rejected 1, cache 4
-    send(sim, "DELETE", "/sim/faults", null);
+    assertSource(api.get(chainPath), "cache");                       // rejected 1, cache 4
+    ok(sim.delete("/sim/faults"));
     clock.advance(Duration.ofSeconds(90));
-    assertSource(get(app.url(), chainPath), "live");                        // the trial: success 2, live 2
+    assertSource(api.get(chainPath), "live");                        // the trial: success 2, live 2
     assertThat(app.breakers().get(CHAIN).orElseThrow().isClosed()).isTrue();
 
-    PrometheusText t = scrapeUntil(m -> m.sum("http_server_requests_seconds_count",
+    PrometheusText t = scrapeUntil(api, m -> m.sum("http_server_requests_seconds_count",
         Map.of("uri", "/api/options/{symbol}")) >= 6);
     assertThat(t.value("circuitbreaker_state", "name", CHAIN, "state", "closed")).isEqualTo(1.0);
     assertThat(t.value("circuitbreaker_state", "name", CHAIN, "state", "open")).isZero();
@@ -128,61 +116,32 @@ class MetricsEndpointTest {
   }
 
   /** Scrapes {@code /metrics}, checking the status and the content type, and parses the body. */
-  private PrometheusText scrape() {
-    HttpResponse<String> r = send(app.url(), "GET", "/metrics", null);
-    assertThat(r.statusCode()).as("%s", r.body()).isEqualTo(200);
-    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(ct ->
+  private static PrometheusText scrape(Api api) {
+    Api.Response r = api.get("/metrics");
+    assertThat(r.status()).as("%s", r).isEqualTo(200);
+    assertThat(r.header("Content-Type")).hasValueSatisfying(ct ->
         assertThat(ct.replace(" ", "").toLowerCase(Locale.ROOT)).startsWith("text/plain;version=0.0.4"));
-    return PrometheusText.parse(r.body());
+    return PrometheusText.parse(r.raw().body());
   }
 
   /**
    * Scrapes until {@code ready} holds (at most 50 scrapes): a request is recorded when its answer is complete, which
    * may be a moment after the client has read it.
    */
-  private PrometheusText scrapeUntil(Predicate<PrometheusText> ready) {
-    PrometheusText t = scrape();
+  private static PrometheusText scrapeUntil(Api api, Predicate<PrometheusText> ready) {
+    PrometheusText t = scrape(api);
     for (int i = 0; i < 50 && !ready.test(t); i++) {
-      t = scrape();
+      t = scrape(api);
     }
     return t;
   }
 
-  private HttpResponse<String> get(URI base, String path) {
-    return send(base, "GET", path, null);
+  private static JsonNode ok(Api.Response r) {
+    assertThat(r.status()).as("%s", r).isEqualTo(200);
+    return r.json();
   }
 
-  private HttpResponse<String> send(URI base, String method, String path, String json) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
-    if (json != null) {
-      b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
-    } else {
-      b.method(method, HttpRequest.BodyPublishers.noBody());
-    }
-    try {
-      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      if (!path.startsWith("/api/") && !path.equals("/metrics")) {
-        assertThat(r.statusCode()).as("%s %s: %s", method, path, r.body()).isEqualTo(200);
-      }
-      return r;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static JsonNode json(HttpResponse<String> r) {
-    assertThat(r.statusCode()).as("%s", r.body()).isEqualTo(200);
-    try {
-      return JSON.readTree(r.body());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void assertSource(HttpResponse<String> r, String source) {
-    assertThat(json(r).path("source").asText()).as("%s", r.body()).isEqualTo(source);
+  private static void assertSource(Api.Response r, String source) {
+    assertThat(ok(r).path("source").asText()).as("%s", r).isEqualTo(source);
   }
 }
