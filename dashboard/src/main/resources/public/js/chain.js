@@ -66,7 +66,9 @@ function cells(contract, columns, side, itm) {
  * Renders the chain into tbody.
  *
  * @param {HTMLElement} tbody
- * @param {object} chain   the API's data: {underlying, expiration, daysToExpiry, rows}
+ * @param {object} chain   the API's data: {underlying, expiration, daysToExpiry, roots, rows}; rows are by (root,
+ *                         strike), and when the chain has several roots (SPX and SPXW, PLTR and PLTR1) each row shows
+ *                         its root next to the strike
  * @param {number|null} spot  the underlying's last price, when known
  * @param {number|'all'} window  strikes each side of the money
  * @returns {{shown: number, total: number, atm: number|null}}
@@ -84,6 +86,7 @@ export function renderChain(tbody, chain, spot, window) {
   const from = Math.max(0, atm - n);
   const to = Math.min(rows.length, atm + n + 1);
   const known = isNum(spot);
+  const severalRoots = (chain.roots || []).length > 1;
   let spotDrawn = !known;
   const frag = document.createDocumentFragment();
   const spotRow = () => el('tr', { class: 'spot-row', 'aria-label': `${chain.underlying} last price ${fmt.price(spot)}` },
@@ -98,9 +101,12 @@ export function renderChain(tbody, chain, spot, window) {
     const callItm = known && r.strike < spot;
     const putItm = known && r.strike > spot;
     const isAtm = i === atm;
-    const tr = el('tr', { class: `chain-row${isAtm ? ' atm' : ''}`, dataset: { strike: String(r.strike) } },
+    const root = severalRoots && r.root ? r.root : null;
+    const tr = el('tr', { class: `chain-row${isAtm ? ' atm' : ''}`,
+      dataset: { strike: String(r.strike), root: r.root || '' } },
       ...cells(r.call, CALL_COLUMNS, 'call', callItm),
-      el('th', { scope: 'row', class: 'strike num', title: isAtm ? 'at the money' : null }, fmt.strike(r.strike),
+      el('th', { scope: 'row', class: 'strike num', title: isAtm ? 'at the money' : (root ? `root ${root}` : null) },
+        fmt.strike(r.strike), root ? el('span', { class: 'root-tag', text: root }) : null,
         isAtm ? el('span', { class: 'atm-tag', text: 'ATM' }) : null),
       ...cells(r.put, PUT_COLUMNS, 'put', putItm));
     frag.append(tr);

@@ -8,11 +8,14 @@ import dev.optionchain.breaker.CircuitBreakerStatus;
 import dev.optionchain.breaker.Subscription;
 import dev.optionchain.dashboard.alerts.Alert;
 import dev.optionchain.dashboard.alerts.AlertDispatcher;
+import dev.optionchain.dashboard.cache.CacheWriter;
 import dev.optionchain.dashboard.cache.Database;
 import dev.optionchain.dashboard.cache.MarketCache;
+import dev.optionchain.dashboard.config.CacheSettings;
 import dev.optionchain.dashboard.config.DashboardConfig;
 import dev.optionchain.dashboard.market.MarketDataService;
 import dev.optionchain.dashboard.market.MarketObserver;
+import dev.optionchain.dashboard.market.UpstreamBudget;
 import dev.optionchain.dashboard.metrics.DashboardMetrics;
 import dev.optionchain.dashboard.events.EventHub;
 import dev.optionchain.dashboard.history.BreakerHistory;
@@ -22,6 +25,10 @@ import dev.optionchain.dashboard.web.Json;
 import dev.optionchain.dashboard.web.WebServer;
 import dev.optionchain.marketsim.MarketSim;
 import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
@@ -78,11 +85,13 @@ public final class DashboardApp implements AutoCloseable {
   }
 
   /**
-   * Starts the service with the breakers (and {@code asOf} timestamps) on {@code clock}; tests pass a
+   * Starts the service on {@code clock}, the one clock of the whole service: breakers, freshness of the answers in
+   * memory, the upstream budget and rate-limit waits (its monotonic reading), {@code asOf} timestamps, the client's
+   * {@code Retry-After} dates, alerts, and the embedded simulator's "now" (its wall reading). Tests pass a
    * {@link dev.optionchain.breaker.testing.ManualClock}.
    *
    * @param config the configuration
-   * @param clock the breakers' clock
+   * @param clock the service's clock
    * @return the running service
    * @throws IllegalStateException if it cannot start
    */
@@ -93,7 +102,7 @@ public final class DashboardApp implements AutoCloseable {
       URI upstream;
       String token;
       if (config.embeddedUpstream()) {
-        sim = MarketSim.builder().port(0).seed(config.simSeed()).start();
+        sim = MarketSim.builder().port(0).seed(config.simSeed()).clock(wallClock(clock)).start();
         opened.push(sim);
         upstream = URI.create(sim.baseUrl());
         token = null;
@@ -106,27 +115,51 @@ public final class DashboardApp implements AutoCloseable {
       Database db = Database.open(config.dataDir().resolve(DATABASE_FILE));
       opened.push(db);
       MarketCache cache = new MarketCache(db);
+      CacheSettings cs = config.cache();
+      CacheWriter writer = new CacheWriter(cache, new CacheWriter.Settings(cs.writeBatchSize(),
+          cs.writeQueueCapacity(), cs.writeMaxAttempts(), cs.writeRetryBackoff()));
+      opened.push(writer);
       BreakerHistory history = BreakerHistory.open(db, clock);
       opened.push(history);
       DashboardMetrics metrics = new DashboardMetrics();
       opened.push(metrics);
       CircuitBreakerRegistry registry = new CircuitBreakerRegistry();
+      UpstreamBudget budget = UpstreamBudget.local(config.rateLimitPerMinute(), clock);
       MarketDataService market = new MarketDataService(
-          call -> new TradierClient(upstream, token, call.connectTimeout()), cache, registry, config, clock,
-          MarketObserver.both(history.observer(), metrics.marketObserver()));
+          call -> new TradierClient(upstream, token, call.connectTimeout(), clock, budget::observe), cache, writer,
+          budget, registry, config, clock, MarketObserver.both(history.observer(), metrics.marketObserver()));
       opened.push(market::close);
       history.restore(registry);
       metrics.bindBreakers(registry);
       ObjectMapper json = Json.mapper();
       EventHub events = new EventHub(json, () -> BreakerHealth.of(registry, config.breakersEnabled()));
       opened.push(events);
-      AlertDispatcher alerts = new AlertDispatcher(config.alerts());
+      AlertDispatcher alerts = new AlertDispatcher(config.alerts(), clock);
       opened.push(alerts);
       metrics.counter("alerts.dropped", "alerts dropped because a webhook's queue was full", alerts::dropped);
       metrics.counter("alerts.delivered", "alert deliveries a webhook acknowledged with 2xx", alerts::delivered);
       metrics.counter("alerts.failed", "alert deliveries given up after the last attempt", alerts::failed);
       metrics.gauge("alerts.queued", "alerts waiting to be sent (longest webhook queue)", alerts::queued);
       metrics.counter("breaker.history.lost", "transitions that could not be persisted", history::lost);
+      metrics.counter("cache.writes", "answers written to DuckDB by the cache writer", writer::written);
+      metrics.counter("cache.write.batches", "cache writer transactions committed", writer::batches);
+      metrics.counter("cache.write.failures", "cache writer attempts that failed", writer::failures);
+      metrics.counter("cache.write.retries", "answers the cache writer put back to try again", writer::retries);
+      metrics.counter("cache.write.dropped", "answers never written (given up, or the queue was full)",
+          writer::dropped);
+      metrics.counter("cache.write.superseded", "answers replaced by a newer one of the same key before written",
+          writer::superseded);
+      metrics.gauge("cache.write.queued", "answers waiting to be written", writer::queued);
+      metrics.gauge("upstream.budget.available", "upstream calls that may still be made now",
+          () -> Math.min(budget.available(), Integer.MAX_VALUE));
+      for (String name : DashboardConfig.BREAKER_NAMES) {
+        metrics.counter("market.memory.hits." + name, "answers of " + name + " served fresh from memory",
+            () -> market.memoryCounts().get(name)[0]);
+        metrics.counter("market.memory.loads." + name, "loads of " + name + " started (at most one upstream call)",
+            () -> market.memoryCounts().get(name)[1]);
+        metrics.counter("market.memory.joined." + name, "requests of " + name + " that waited for a load in flight",
+            () -> market.memoryCounts().get(name)[2]);
+      }
       Subscription transitions = registry.onStateTransition(t -> {
         CircuitBreaker breaker = registry.get(t.breakerName()).orElseThrow();
         CircuitBreakerStatus status = breaker.getStatus();
@@ -146,6 +179,26 @@ public final class DashboardApp implements AutoCloseable {
       closeAll(opened);
       throw e instanceof IllegalStateException ? e : new IllegalStateException(e.getMessage(), e);
     }
+  }
+
+  /** The service's clock as a {@link Clock} for the embedded simulator: one clock for the whole process. */
+  static Clock wallClock(BreakerClock clock) {
+    return new Clock() {
+      @Override
+      public ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(ZoneId zone) {
+        throw new UnsupportedOperationException("the service's clock is UTC");
+      }
+
+      @Override
+      public Instant instant() {
+        return clock.now();
+      }
+    };
   }
 
   /**

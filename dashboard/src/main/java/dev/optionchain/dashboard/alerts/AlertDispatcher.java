@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.optionchain.breaker.BreakerClock;
 import dev.optionchain.dashboard.config.AlertSettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -108,7 +109,18 @@ public final class AlertDispatcher implements AutoCloseable {
    *     negative backoff, capacity below 1, a webhook that is not an absolute http(s) URL)
    */
   public AlertDispatcher(AlertSettings settings) {
-    this(settings, System::nanoTime, DRAIN_TIMEOUT);
+    this(settings, BreakerClock.system());
+  }
+
+  /**
+   * Creates a dispatcher on the service's clock (its monotonic reading rate-limits the drop reports; the drain at
+   * {@link #close()} waits for real threads, so it is timed in real time).
+   *
+   * @param settings the webhooks, timeout, attempts, backoff and queue capacity
+   * @param clock the service's clock
+   */
+  public AlertDispatcher(AlertSettings settings, BreakerClock clock) {
+    this(settings, clock::nanoTime, DRAIN_TIMEOUT);
   }
 
   /**

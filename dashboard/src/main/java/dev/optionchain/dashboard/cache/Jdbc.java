@@ -40,6 +40,11 @@ final class Jdbc {
     return t == null ? null : t.toInstant();
   }
 
+  /** The older of two instants; {@code a} may be null (none yet). */
+  static Instant older(Instant a, Instant b) {
+    return a == null || b.isBefore(a) ? b : a;
+  }
+
   static LocalDate date(ResultSet rs, String column) throws SQLException {
     return rs.getObject(column, LocalDate.class);
   }

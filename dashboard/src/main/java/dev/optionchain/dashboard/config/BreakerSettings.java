@@ -10,6 +10,7 @@ import java.time.Duration;
  * @param recoveryTimeout time open before a trial call
  * @param requestTimeout the upstream request timeout for this call (the whole response)
  * @param connectTimeout the TCP connect timeout for this call
+ * @param freshFor how long an answer of this call is served from memory without another upstream call
  */
 public record BreakerSettings(String name, int failureThreshold, Duration recoveryTimeout, Duration requestTimeout,
-    Duration connectTimeout) {}
+    Duration connectTimeout, FreshFor freshFor) {}

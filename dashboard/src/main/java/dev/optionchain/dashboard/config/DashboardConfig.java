@@ -20,11 +20,13 @@ import java.util.Optional;
  * @param upstreamBaseUrl a Tradier-compatible base URL, or empty to run the embedded simulator
  * @param upstreamToken bearer token for the upstream
  * @param connectTimeout upstream connect timeout, the default of each breaker's
+ * @param rateLimitPerMinute upstream calls allowed per minute, all kinds together (0 = no client-side budget)
  * @param simSeed the embedded simulator's seed
  * @param breakersEnabled whether upstream calls go through circuit breakers
  * @param breakers breaker settings by name, in the order of {@link #BREAKER_NAMES}
  * @param adminToken bearer token of the admin endpoints, or empty to refuse them
  * @param alerts where state-change alerts go
+ * @param cache the memory in front of the upstream and the writes behind it
  */
 public record DashboardConfig(
     String host,
@@ -33,11 +35,13 @@ public record DashboardConfig(
     Optional<URI> upstreamBaseUrl,
     Optional<String> upstreamToken,
     Duration connectTimeout,
+    int rateLimitPerMinute,
     long simSeed,
     boolean breakersEnabled,
     Map<String, BreakerSettings> breakers,
     Optional<String> adminToken,
-    AlertSettings alerts) {
+    AlertSettings alerts,
+    CacheSettings cache) {
 
   /** The five upstream calls, each with its breaker. */
   public static final String CURRENT_PRICE = "current_price";
@@ -74,7 +78,8 @@ public record DashboardConfig(
           s.integer(prefix + "failure-threshold", 1, 1_000_000),
           s.duration(prefix + "recovery-timeout"),
           s.duration(prefix + "request-timeout"),
-          s.string(prefix + "connect-timeout").isEmpty() ? connectTimeout : s.duration(prefix + "connect-timeout")));
+          s.string(prefix + "connect-timeout").isEmpty() ? connectTimeout : s.duration(prefix + "connect-timeout"),
+          s.freshFor(prefix + "fresh-for")));
     }
     String host = s.string("server.host");
     if (host.isEmpty()) {
@@ -91,6 +96,7 @@ public record DashboardConfig(
         baseUrl(s.string("upstream.base-url")),
         nonEmpty(s.string("upstream.token")),
         connectTimeout,
+        s.integer("upstream.rate-limit-per-minute", 0, 1_000_000),
         s.longValue("sim.seed"),
         s.bool("breakers.enabled"),
         breakers,
@@ -100,7 +106,14 @@ public record DashboardConfig(
             s.duration("alerts.timeout"),
             s.integer("alerts.max-attempts", 1, 100),
             s.duration("alerts.backoff"),
-            s.integer("alerts.queue-capacity", 1, 1_000_000)));
+            s.integer("alerts.queue-capacity", 1, 1_000_000)),
+        new CacheSettings(
+            s.integer("cache.memory-entries", 1, 10_000_000),
+            s.durationOrZero("cache.unknown-symbols-for"),
+            s.integer("cache.write-batch-size", 1, 100_000),
+            s.integer("cache.write-queue-capacity", 1, 10_000_000),
+            s.integer("cache.write-max-attempts", 1, 100),
+            s.durationOrZero("cache.write-retry-backoff")));
   }
 
   private static List<URI> webhooks(String v) {
@@ -170,6 +183,7 @@ public record DashboardConfig(
     return "DashboardConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", upstream="
         + upstreamBaseUrl.map(URI::toString).orElse("embedded marketsim (seed " + simSeed + ")")
         + ", upstreamToken=" + (upstreamToken.isPresent() ? "****" : "none")
+        + ", rateLimitPerMinute=" + rateLimitPerMinute
         + ", breakersEnabled=" + breakersEnabled + ", breakers=" + breakers.values()
         + ", adminToken=" + (adminToken.isPresent() ? "****" : "none")
         + ", alertWebhooks=" + alerts.webhooks().size() + "]";

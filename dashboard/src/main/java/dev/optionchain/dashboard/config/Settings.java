@@ -184,6 +184,30 @@ public final class Settings {
     return d;
   }
 
+  /** A duration that may be zero ({@code 0s} turns something off). */
+  Duration durationOrZero(String key) {
+    String v = string(key);
+    Duration d = parseDuration(v);
+    if (d == null || d.isNegative()) {
+      throw new IllegalArgumentException(key + " must be a duration like 0s, 500ms, 30s, 5m or PT30S, was '" + v + "'");
+    }
+    return d;
+  }
+
+  /** A fresh-for: a duration ({@code 0s} = off) or {@code next-close}. */
+  FreshFor freshFor(String key) {
+    String v = string(key);
+    if (v.equalsIgnoreCase(FreshFor.NEXT_CLOSE)) {
+      return new FreshFor(Duration.ZERO, true);
+    }
+    Duration d = parseDuration(v);
+    if (d == null || d.isNegative()) {
+      throw new IllegalArgumentException(key + " must be a duration like 0s, 2s, 10m, 1d or 'next-close', was '"
+          + v + "'");
+    }
+    return FreshFor.of(d);
+  }
+
   static Duration parseDuration(String v) {
     Matcher m = DURATION.matcher(v.trim().toLowerCase(Locale.ROOT));
     if (m.matches()) {

@@ -3,12 +3,13 @@ package dev.optionchain.dashboard.model;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 
 /**
- * All contracts of one underlying and expiration.
+ * All contracts of one underlying and expiration, of every root.
  *
  * @param underlying the underlying's ticker
  * @param expiration the expiration date
@@ -16,37 +17,57 @@ import java.util.TreeMap;
  */
 public record OptionChain(String underlying, LocalDate expiration, List<OptionContract> contracts) {
 
-  /** Copies the contracts, sorted by strike then type (call first). */
+  /** Sorts by strike, then root (the underlying's own root first), then type (call first). */
+  private static final Comparator<OptionContract> ORDER = Comparator.comparingDouble(OptionContract::strike)
+      .thenComparing((OptionContract c) -> !c.root().equals(c.underlying()))
+      .thenComparing(OptionContract::root)
+      .thenComparing(OptionContract::type);
+
+  /** Copies the contracts, sorted by strike, root (the underlying's own first), then type (call first). */
   public OptionChain {
     Objects.requireNonNull(underlying, "underlying");
     Objects.requireNonNull(expiration, "expiration");
-    contracts = contracts.stream()
-        .sorted(Comparator.comparingDouble(OptionContract::strike).thenComparing(OptionContract::type))
-        .toList();
+    contracts = contracts.stream().sorted(ORDER).toList();
   }
 
   /**
-   * Returns the chain as the convention shows it: one row per strike, call and put side by side.
+   * Returns the chain as the convention shows it: one row per (root, strike), call and put side by side. Two roots
+   * listing the same strike (SPX and SPXW, PLTR and PLTR1) give two rows, never one contract replacing another.
    *
-   * @return rows by ascending strike; a side is null when that contract is not listed
+   * @return rows by ascending strike, then root; a side is null when that contract is not listed
    */
   public List<StrikeRow> rows() {
-    TreeMap<Double, OptionContract[]> byStrike = new TreeMap<>();
-    for (OptionContract c : contracts) {
-      OptionContract[] pair = byStrike.computeIfAbsent(c.strike(), k -> new OptionContract[2]);
+    Map<String, OptionContract[]> byRootAndStrike = new LinkedHashMap<>();
+    for (OptionContract c : contracts) { // already in row order
+      OptionContract[] pair = byRootAndStrike.computeIfAbsent(c.root() + '\u0000' + c.strike(),
+          k -> new OptionContract[2]);
       pair[c.type() == OptionType.CALL ? 0 : 1] = c;
     }
-    List<StrikeRow> rows = new ArrayList<>(byStrike.size());
-    byStrike.forEach((strike, pair) -> rows.add(new StrikeRow(strike, pair[0], pair[1])));
+    List<StrikeRow> rows = new ArrayList<>(byRootAndStrike.size());
+    for (OptionContract[] pair : byRootAndStrike.values()) {
+      OptionContract any = pair[0] != null ? pair[0] : pair[1];
+      rows.add(new StrikeRow(any.root(), any.strike(), pair[0], pair[1]));
+    }
     return rows;
   }
 
   /**
-   * One strike of a chain.
+   * Returns the option roots of the chain's contracts.
    *
+   * @return the roots, the underlying's own first, then alphabetically
+   */
+  public List<String> roots() {
+    return contracts.stream().map(OptionContract::root).distinct()
+        .sorted(Comparator.comparing((String r) -> !r.equals(underlying)).thenComparing(r -> r)).toList();
+  }
+
+  /**
+   * One strike of one root of a chain.
+   *
+   * @param root the option root, e.g. {@code SPXW}
    * @param strike the strike price
    * @param call the call, or null
    * @param put the put, or null
    */
-  public record StrikeRow(double strike, OptionContract call, OptionContract put) {}
+  public record StrikeRow(String root, double strike, OptionContract call, OptionContract put) {}
 }

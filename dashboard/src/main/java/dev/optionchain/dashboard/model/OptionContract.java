@@ -4,9 +4,12 @@ import java.time.LocalDate;
 import java.util.Objects;
 
 /**
- * One listed option, as a row of Tradier's {@code /v1/markets/options/chains}.
+ * One listed option, as a row of Tradier's {@code /v1/markets/options/chains}. A chain may hold contracts of several
+ * roots at one strike, so a contract is identified in its chain by (root, strike, type).
  *
  * @param symbol the OCC symbol, e.g. {@code AAPL260116C00150000}
+ * @param root the option root: the underlying's ticker for standard options, another one for weeklies of some
+ *     indexes ({@code SPXW}) and for contracts adjusted after a corporate action ({@code AAPL1})
  * @param underlying the underlying's ticker
  * @param type call or put
  * @param strike strike price
@@ -24,13 +27,14 @@ import java.util.Objects;
  * @param greeks greeks and implied volatilities, or null when not provided
  */
 public record OptionContract(
-    String symbol, String underlying, OptionType type, double strike, LocalDate expiration, String expirationType,
+    String symbol, String root, String underlying, OptionType type, double strike, LocalDate expiration, String expirationType,
     Integer contractSize, Double last, Double change, Double bid, Long bidSize, Double ask, Long askSize,
     Long volume, Long openInterest, Greeks greeks) {
 
   /** Requires the identifying fields. */
   public OptionContract {
     Objects.requireNonNull(symbol, "symbol");
+    Objects.requireNonNull(root, "root");
     Objects.requireNonNull(underlying, "underlying");
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(expiration, "expiration");

@@ -1,6 +1,7 @@
 package dev.optionchain.dashboard.upstream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.optionchain.breaker.BreakerClock;
 import dev.optionchain.dashboard.model.Expirations;
 import dev.optionchain.dashboard.model.Interval;
 import dev.optionchain.dashboard.model.OptionChain;
@@ -16,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -33,6 +33,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,6 +76,10 @@ import org.slf4j.LoggerFactory;
  * bad arguments. Failure messages are short (a body is quoted to at most 200 characters) and
  * never contain the token.
  *
+ * <p>Every answer that carries Tradier's {@code X-Ratelimit-Allowed/Used/Available/Expiry} headers, whatever its
+ * status, is reported to the rate-limit listener given to the constructor (the service's upstream budget), on the
+ * calling thread, before the answer is classified; an answer without them, or with unreadable ones, is not reported.
+ *
  * <p>Each request is logged at DEBUG: method, path and query, status and milliseconds; never the token.
  *
  * <p>Thread-safe: one instance, holding one {@link HttpClient} (HTTP/1.1, redirects not followed), serves any
@@ -106,10 +111,11 @@ public final class TradierClient {
   private final String base;
   private final String authorization;
   private final HttpClient http;
-  private final Clock wallClock;
+  private final BreakerClock clock;
+  private final Consumer<RateLimit> rateLimits;
 
   /**
-   * Creates a client.
+   * Creates a client on the system clock that reports rate-limit headers to no one.
    *
    * @param baseUrl where the API lives, e.g. {@code https://api.tradier.com} or {@code http://localhost:8090};
    *     {@code http} or {@code https}, may carry a path prefix, a trailing slash is ignored
@@ -119,15 +125,25 @@ public final class TradierClient {
    * @throws IllegalArgumentException naming the parameter, if one is invalid
    */
   public TradierClient(URI baseUrl, String token, Duration connectTimeout) {
-    this(baseUrl, token, connectTimeout, Clock.systemUTC());
+    this(baseUrl, token, connectTimeout, BreakerClock.system(), r -> { });
   }
 
-  /** As the public constructor; {@code wallClock} is "now" for {@code Retry-After} dates and the rate-limit expiry. */
-  TradierClient(URI baseUrl, String token, Duration connectTimeout, Clock wallClock) {
+  /**
+   * Creates a client.
+   *
+   * @param baseUrl where the API lives
+   * @param token the bearer token, or null
+   * @param connectTimeout how long to wait for a TCP (and TLS) connection; positive
+   * @param clock the service's clock: its wall time is "now" for {@code Retry-After} dates and the rate-limit expiry
+   * @param rateLimits told of the rate-limit headers of every answer that has them; must be quick and thread-safe
+   */
+  public TradierClient(URI baseUrl, String token, Duration connectTimeout, BreakerClock clock,
+      Consumer<RateLimit> rateLimits) {
     this.baseUrl = normalize(baseUrl);
     this.base = this.baseUrl.toString();
     this.authorization = token == null ? null : "Bearer " + requireToken(token);
-    this.wallClock = Objects.requireNonNull(wallClock, "wallClock");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.rateLimits = Objects.requireNonNull(rateLimits, "rateLimits");
     this.http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(requirePositive(connectTimeout, "connectTimeout"))
@@ -193,7 +209,9 @@ public final class TradierClient {
   }
 
   /**
-   * Fetches the expiration dates of a symbol's options ({@code GET /v1/markets/options/expirations}).
+   * Fetches the expiration dates of a symbol's options, of every root
+   * ({@code GET /v1/markets/options/expirations?includeAllRoots=true}): without it Tradier leaves out the weeklies
+   * of indexes with a separate weekly root (SPXW, RUTW) and contracts adjusted after a corporate action (AAPL1).
    *
    * @param symbol the underlying's ticker
    * @param timeout the deadline of the whole exchange; positive
@@ -203,7 +221,9 @@ public final class TradierClient {
    */
   public Expirations expirations(String symbol, Duration timeout) {
     requireText(symbol, "symbol");
-    Exchange ex = get("/v1/markets/options/expirations", params("symbol", symbol), timeout);
+    Map<String, String> params = params("symbol", symbol);
+    params.put("includeAllRoots", "true");
+    Exchange ex = get("/v1/markets/options/expirations", params, timeout);
     return new Expirations(symbol, read(ex, TradierJson::expirationDates));
   }
 
@@ -292,6 +312,10 @@ public final class TradierClient {
     }
     int status = response.statusCode();
     LOG.debug("GET {}?{} -> {} in {} ms", path, query, status, millisSince(started));
+    RateLimit limit = rateLimit(response.headers());
+    if (limit != null) {
+      rateLimits.accept(limit);
+    }
     if (status >= 200 && status <= 299) {
       return new Exchange(what, status, response.headers(), response.body());
     }
@@ -316,7 +340,7 @@ public final class TradierClient {
       return new UpstreamFailureException(Kind.UNAUTHORIZED, status, null, what + " -> " + status + said, null);
     }
     if (status == 429) {
-      return new UpstreamFailureException(Kind.RATE_LIMITED, status, retryAfter(headers, wallClock.instant()),
+      return new UpstreamFailureException(Kind.RATE_LIMITED, status, retryAfter(headers, clock.now()),
           what + " -> 429" + said, null);
     }
     if (status >= 500 && status <= 599) {
@@ -384,6 +408,23 @@ public final class TradierClient {
       return nonNegative(Duration.ofMillis(Long.parseLong(expiry) - now.toEpochMilli()));
     }
     return null;
+  }
+
+  /** The {@code X-Ratelimit-*} headers, or null when any of the four is missing or not a number. */
+  static RateLimit rateLimit(HttpHeaders headers) {
+    long allowed = number(headers, "X-Ratelimit-Allowed");
+    long used = number(headers, "X-Ratelimit-Used");
+    long available = number(headers, "X-Ratelimit-Available");
+    long expiry = number(headers, "X-Ratelimit-Expiry");
+    if (allowed < 0 || used < 0 || available < 0 || expiry < 0) {
+      return null;
+    }
+    return new RateLimit(allowed, used, available, Instant.ofEpochMilli(expiry));
+  }
+
+  private static long number(HttpHeaders headers, String name) {
+    String v = headers.firstValue(name).map(String::trim).orElse("");
+    return v.matches("\\d{1,18}") ? Long.parseLong(v) : -1;
   }
 
   private static Duration nonNegative(Duration d) {

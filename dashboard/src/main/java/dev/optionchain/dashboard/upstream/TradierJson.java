@@ -23,10 +23,22 @@ import java.util.Locale;
  *
  * <p>Tradier's JSON is converted from XML, which shapes it: a payload is an object under one root key
  * ({@code quotes}, {@code history}, ...) or JSON {@code null} when there is nothing; a list of one is the element
- * itself, a longer list an array ({@link #oneOrMany}); any number may be {@code null}. Every reader here either
+ * itself, a longer list an array ({@link #oneOrMany}); any number may be {@code null}. Only the documented forms are
+ * read: a payload object without its list ({@code {"history":{}}}, {@code {"expirations":{"dates":...}}}) is a
+ * wrong shape, never an empty answer. Every reader here either
  * returns a value or throws {@link ShapeException} naming the field and what was wrong: never a Jackson exception, a
  * {@code NullPointerException} or a {@code DateTimeParseException}. Values are typed strictly: a string where a
  * number belongs is a wrong shape, not a number to guess at.
+ *
+ * <p>Placeholder zeros become null. Tradier writes 0 where it has no value; these are read as "no value":
+ * <ul>
+ *   <li>quotes: {@code week_52_high} and {@code week_52_low} of 0 (indexes such as VIX carry them), an
+ *       {@code average_volume} of 0, a {@code prevclose} of 0, a {@code trade_date} of 0 (no trade);</li>
+ *   <li>quotes of {@code type: index}: {@code volume}, {@code bid}, {@code ask}, {@code bidsize} and {@code asksize}
+ *       of 0 (an index is not traded and has no book);</li>
+ *   <li>option greeks: {@code bid_iv}, {@code mid_iv}, {@code ask_iv} and {@code smv_vol} of 0 (no volatility
+ *       prices a zero bid; an implied volatility of 0 is never a measurement).</li>
+ * </ul>
  *
  * <p>Stateless; thread-safe.
  */
@@ -65,6 +77,9 @@ final class TradierJson {
     if (quotes == null) {
       return null;
     }
+    if (!quotes.hasNonNull("quote") && !quotes.hasNonNull("unmatched_symbols")) {
+      throw new ShapeException("quotes: neither 'quote' nor 'unmatched_symbols'");
+    }
     for (JsonNode q : oneOrMany(quotes, "quote")) {
       requireObject(q, "quotes.quote");
       if (requiredText(q, "quote", "symbol").equalsIgnoreCase(symbol)) {
@@ -89,7 +104,7 @@ final class TradierJson {
       return List.of();
     }
     List<Bar> bars = new ArrayList<>();
-    for (JsonNode day : oneOrMany(history, "day")) {
+    for (JsonNode day : list(history, "history", "day")) {
       requireObject(day, "history.day");
       bars.add(new Bar(date(day, "day", "date"),
           requiredDecimal(day, "day", "open"), requiredDecimal(day, "day", "high"),
@@ -107,8 +122,16 @@ final class TradierJson {
       return List.of();
     }
     List<LocalDate> dates = new ArrayList<>();
-    for (JsonNode d : oneOrMany(expirations, "date")) {
-      dates.add(parseDate(d, "expirations.date"));
+    if (expirations.hasNonNull("date")) {
+      for (JsonNode d : oneOrMany(expirations, "date")) {
+        dates.add(parseDate(d, "expirations.date"));
+      }
+      return dates;
+    }
+    // with strikes, contractSize or expirationType asked: {"expiration": [{"date": ..., "strikes": ...}, ...]}
+    for (JsonNode e : list(expirations, "expirations", "expiration")) {
+      requireObject(e, "expirations.expiration");
+      dates.add(date(e, "expiration", "date"));
     }
     return dates;
   }
@@ -120,7 +143,7 @@ final class TradierJson {
       return List.of();
     }
     List<OptionContract> contracts = new ArrayList<>();
-    for (JsonNode o : oneOrMany(options, "option")) {
+    for (JsonNode o : list(options, "options", "option")) {
       requireObject(o, "options.option");
       contracts.add(contractOf(o));
     }
@@ -134,7 +157,7 @@ final class TradierJson {
       return List.of();
     }
     List<TradierClient.Security> found = new ArrayList<>();
-    for (JsonNode s : oneOrMany(securities, "security")) {
+    for (JsonNode s : list(securities, "securities", "security")) {
       requireObject(s, "securities.security");
       found.add(new TradierClient.Security(requiredText(s, "security", "symbol"), text(s, "security", "exchange"),
           text(s, "security", "type"), text(s, "security", "description")));
@@ -160,12 +183,30 @@ final class TradierJson {
 
   private static Quote quoteOf(JsonNode q) {
     String w = "quote";
+    String type = text(q, w, "type");
+    boolean index = "index".equalsIgnoreCase(type);
+    Long volume = integer(q, w, "volume");
+    Double bid = decimal(q, w, "bid");
+    Long bidSize = integer(q, w, "bidsize");
+    Double ask = decimal(q, w, "ask");
+    Long askSize = integer(q, w, "asksize");
     return new Quote(requiredText(q, w, "symbol"), text(q, w, "description"), text(q, w, "exch"),
-        text(q, w, "type"), decimal(q, w, "last"), decimal(q, w, "change"), decimal(q, w, "change_percentage"),
-        integer(q, w, "volume"), integer(q, w, "average_volume"), epochMillis(q, w, "trade_date"),
+        type, decimal(q, w, "last"), decimal(q, w, "change"), decimal(q, w, "change_percentage"),
+        index ? nonZero(volume) : volume, nonZero(integer(q, w, "average_volume")), epochMillis(q, w, "trade_date"),
         decimal(q, w, "open"), decimal(q, w, "high"), decimal(q, w, "low"), decimal(q, w, "close"),
-        decimal(q, w, "prevclose"), decimal(q, w, "week_52_high"), decimal(q, w, "week_52_low"),
-        decimal(q, w, "bid"), integer(q, w, "bidsize"), decimal(q, w, "ask"), integer(q, w, "asksize"));
+        nonZero(decimal(q, w, "prevclose")), nonZero(decimal(q, w, "week_52_high")),
+        nonZero(decimal(q, w, "week_52_low")),
+        index ? nonZero(bid) : bid, index ? nonZero(bidSize) : bidSize,
+        index ? nonZero(ask) : ask, index ? nonZero(askSize) : askSize);
+  }
+
+  /** A placeholder zero is no value. */
+  private static Double nonZero(Double d) {
+    return d == null || d == 0.0 ? null : d;
+  }
+
+  private static Long nonZero(Long n) {
+    return n == null || n == 0L ? null : n;
   }
 
   private static OptionContract contractOf(JsonNode o) {
@@ -181,7 +222,10 @@ final class TradierJson {
     if (contractSize != null && (contractSize < 0 || contractSize > Integer.MAX_VALUE)) {
       throw new ShapeException("option.contract_size: out of range: " + contractSize);
     }
-    return new OptionContract(requiredText(o, w, "symbol"), requiredText(o, w, "underlying"), type,
+    String symbol = requiredText(o, w, "symbol");
+    String root = text(o, w, "root_symbol");
+    return new OptionContract(symbol, root == null || root.isBlank() ? occRoot(symbol) : root,
+        requiredText(o, w, "underlying"), type,
         requiredDecimal(o, w, "strike"), date(o, w, "expiration_date"), text(o, w, "expiration_type"),
         contractSize == null ? null : contractSize.intValue(), decimal(o, w, "last"), decimal(o, w, "change"),
         decimal(o, w, "bid"), integer(o, w, "bidsize"), decimal(o, w, "ask"), integer(o, w, "asksize"),
@@ -195,8 +239,17 @@ final class TradierJson {
     requireObject(g, "option.greeks");
     String w = "greeks";
     return new Greeks(decimal(g, w, "delta"), decimal(g, w, "gamma"), decimal(g, w, "theta"),
-        decimal(g, w, "vega"), decimal(g, w, "rho"), decimal(g, w, "phi"), decimal(g, w, "bid_iv"),
-        decimal(g, w, "mid_iv"), decimal(g, w, "ask_iv"), decimal(g, w, "smv_vol"), text(g, w, "updated_at"));
+        decimal(g, w, "vega"), decimal(g, w, "rho"), decimal(g, w, "phi"), nonZero(decimal(g, w, "bid_iv")),
+        nonZero(decimal(g, w, "mid_iv")), nonZero(decimal(g, w, "ask_iv")), nonZero(decimal(g, w, "smv_vol")),
+        text(g, w, "updated_at"));
+  }
+
+  /** The root of an OCC symbol as Tradier writes it ({@code ROOT + YYMMDD + C|P + 8 digits}). */
+  private static String occRoot(String symbol) {
+    if (symbol.length() <= 15 || !symbol.substring(symbol.length() - 15).matches("\\d{6}[CP]\\d{8}")) {
+      throw new ShapeException("option.symbol: not an OCC symbol and no root_symbol: " + symbol);
+    }
+    return symbol.substring(0, symbol.length() - 15);
   }
 
   // ---- shape helpers ----------------------------------------------------------------------------------------
@@ -232,6 +285,14 @@ final class TradierJson {
     List<JsonNode> items = new ArrayList<>(value.size());
     value.forEach(items::add);
     return items;
+  }
+
+  /** A payload's list: required (a payload without it is a wrong shape), then one-or-many. */
+  private static List<JsonNode> list(JsonNode payload, String where, String key) {
+    if (!payload.hasNonNull(key)) {
+      throw new ShapeException(where + ": no '" + key + "' list");
+    }
+    return oneOrMany(payload, key);
   }
 
   private static void requireObject(JsonNode node, String where) {

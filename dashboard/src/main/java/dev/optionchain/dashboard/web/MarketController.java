@@ -93,6 +93,7 @@ final class MarketController {
     m.put("expiration", chain.expiration().toString());
     m.put("daysToExpiry",
         ChronoUnit.DAYS.between(LocalDate.ofInstant(clock.now(), ZoneOffset.UTC), chain.expiration()));
+    m.put("roots", chain.roots());
     m.put("rows", chain.rows());
     return m;
   }

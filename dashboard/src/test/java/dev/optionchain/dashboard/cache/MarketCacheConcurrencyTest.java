@@ -1,5 +1,7 @@
 package dev.optionchain.dashboard.cache;
 
+import java.time.LocalDate;
+import dev.optionchain.dashboard.model.ChainKey;
 import static dev.optionchain.dashboard.cache.Samples.EXPIRATION;
 import static dev.optionchain.dashboard.cache.Samples.T0;
 import static java.util.concurrent.TimeUnit.SECONDS;
@@ -43,8 +45,8 @@ class MarketCacheConcurrencyTest {
       MarketCache cache = new MarketCache(db);
       Set<Double> written = ConcurrentHashMap.newKeySet();
       written.add(0.0);
-      cache.putQuote(Samples.fullQuote("SPY", 0.0), T0);
-      cache.putChain(Samples.chain("SPY", EXPIRATION, STRIKES, 0.0), T0);
+      cache.quotes().put("SPY", Samples.fullQuote("SPY", 0.0), T0);
+      cache.chains().put(new ChainKey("SPY", EXPIRATION), Samples.chain("SPY", EXPIRATION, STRIKES, 0.0), T0);
       CountDownLatch start = new CountDownLatch(1);
       AtomicBoolean writing = new AtomicBoolean(true);
 
@@ -56,8 +58,8 @@ class MarketCacheConcurrencyTest {
           for (int r = 0; r < ROUNDS; r++) {
             double mark = writer * 1000 + r + 1;
             written.add(mark); // before the write, so a reader can never see an unlisted mark
-            cache.putQuote(Samples.fullQuote("SPY", mark), T0.plusSeconds(r));
-            cache.putChain(Samples.chain("SPY", EXPIRATION, STRIKES, mark), T0.plusSeconds(r));
+            cache.quotes().put("SPY", Samples.fullQuote("SPY", mark), T0.plusSeconds(r));
+            cache.chains().put(new ChainKey("SPY", EXPIRATION), Samples.chain("SPY", EXPIRATION, STRIKES, mark), T0.plusSeconds(r));
           }
           return ROUNDS;
         }));
@@ -68,9 +70,9 @@ class MarketCacheConcurrencyTest {
           start.await();
           int reads = 0;
           do {
-            Quote q = cache.quote("SPY").orElseThrow().value();
+            Quote q = cache.quotes().get("SPY").orElseThrow().value();
             assertThat(written).contains(q.last());
-            OptionChain chain = cache.chain("SPY", EXPIRATION).orElseThrow().value();
+            OptionChain chain = cache.chains().get(new ChainKey("SPY", EXPIRATION)).orElseThrow().value();
             assertThat(chain.contracts()).hasSize(2 * STRIKES);
             assertThat(chain.contracts().stream().map(OptionContract::last).distinct().toList())
                 .as("one whole version of the chain").singleElement().isIn(written);
@@ -89,10 +91,10 @@ class MarketCacheConcurrencyTest {
         assertThat(r.get(120, SECONDS)).isPositive();
       }
 
-      Cached<Quote> quote = cache.quote("SPY").orElseThrow();
+      Cached<Quote> quote = cache.quotes().get("SPY").orElseThrow();
       assertThat(quote.value().last()).isIn(written).isNotEqualTo(0.0);
       assertThat(quote.value()).isEqualTo(Samples.fullQuote("SPY", quote.value().last()));
-      OptionChain chain = cache.chain("SPY", EXPIRATION).orElseThrow().value();
+      OptionChain chain = cache.chains().get(new ChainKey("SPY", EXPIRATION)).orElseThrow().value();
       double mark = chain.contracts().get(0).last();
       assertThat(written).contains(mark);
       assertThat(chain).isEqualTo(Samples.chain("SPY", EXPIRATION, STRIKES, mark));

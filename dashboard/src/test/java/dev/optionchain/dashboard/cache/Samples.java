@@ -51,13 +51,13 @@ final class Samples {
   /** A contract with every field set; {@code mark} goes into {@code last} so tests can tell versions apart. */
   static OptionContract fullContract(String underlying, LocalDate expiration, OptionType type, double strike,
       double mark) {
-    return new OptionContract(occ(underlying, expiration, type, strike), underlying, type, strike, expiration,
+    return new OptionContract(occ(underlying, expiration, type, strike), underlying, underlying, type, strike, expiration,
         "standard", 100, mark, -0.35, mark - 0.05, 12L, mark + 0.05, 30L, 1_234L, 5_678L,
         fullGreeks(type == OptionType.CALL ? 0.5 : -0.5));
   }
 
   static OptionContract bareContract(String underlying, LocalDate expiration, OptionType type, double strike) {
-    return new OptionContract(occ(underlying, expiration, type, strike), underlying, type, strike, expiration,
+    return new OptionContract(occ(underlying, expiration, type, strike), underlying, underlying, type, strike, expiration,
         null, null, null, null, null, null, null, null, null, null, null);
   }
 

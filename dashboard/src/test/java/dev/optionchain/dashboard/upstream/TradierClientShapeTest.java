@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.sun.net.httpserver.Headers;
+import dev.optionchain.breaker.testing.ManualClock;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.optionchain.dashboard.model.Bar;
@@ -62,6 +63,8 @@ class TradierClientShapeTest {
   private static volatile CountDownLatch release;
 
   private TradierClient client;
+  /** The rate-limit headers the client reported. */
+  private final List<RateLimit> limits = new CopyOnWriteArrayList<>();
 
   /** What the server answers next. */
   private record Canned(int status, String contentType, String body, Map<String, String> headers, boolean stall) {}
@@ -92,7 +95,7 @@ class TradierClientShapeTest {
     requests.clear();
     canned = new Canned(200, "application/json", "{}", Map.of(), false);
     release = new CountDownLatch(1);
-    client = new TradierClient(URI.create(base), TOKEN, Duration.ofSeconds(2), Clock.fixed(NOW, ZoneOffset.UTC));
+    client = new TradierClient(URI.create(base), TOKEN, Duration.ofSeconds(2), new ManualClock(NOW), limits::add);
   }
 
   @AfterEach
@@ -180,7 +183,7 @@ class TradierClientShapeTest {
     assertThat(requests).extracting(r -> r.path() + "?" + r.rawQuery()).containsExactly(
         "/v1/markets/history?symbol=AAPL&interval=weekly&start=2026-01-01&end=2026-03-01",
         "/v1/markets/options/chains?symbol=AAPL&expiration=2026-04-17&greeks=true",
-        "/v1/markets/options/expirations?symbol=AAPL",
+        "/v1/markets/options/expirations?symbol=AAPL&includeAllRoots=true",
         "/v1/markets/lookup?q=apple%20inc",
         "/v1/markets/history?symbol=AAPL&interval=daily");
   }
@@ -243,7 +246,6 @@ class TradierClientShapeTest {
   @ParameterizedTest
   @ValueSource(strings = {
       "{\"quotes\":null}",
-      "{\"quotes\":{}}",
       "{\"quotes\":{\"quote\":{\"symbol\":\"MSFT\"}}}",
       "{\"quotes\":{\"unmatched_symbols\":{\"symbol\":\"YYYY\"}}}"})
   void quotesWithoutTheAskedSymbolAreEmpty(String body) {
@@ -286,8 +288,10 @@ class TradierClientShapeTest {
   void optionsWithoutGreeksHaveNullGreeks() {
     answer("""
         {"options":{"option":[
-          {"symbol":"X1","underlying":"AAPL","option_type":"put","strike":250,"expiration_date":"2026-04-17"},
-          {"symbol":"X2","underlying":"AAPL","option_type":"call","strike":250,"expiration_date":"2026-04-17",
+          {"symbol":"X1","root_symbol":"AAPL","underlying":"AAPL","option_type":"put","strike":250,
+           "expiration_date":"2026-04-17"},
+          {"symbol":"X2","root_symbol":"AAPL","underlying":"AAPL","option_type":"call","strike":250,
+           "expiration_date":"2026-04-17",
            "greeks":null}]}}""");
 
     OptionChain chain = client.chain("AAPL", LocalDate.of(2026, 4, 17), TIMEOUT);

@@ -206,10 +206,10 @@ class TradierClientSimTest {
     assertThat(c.greeks().vega()).isEqualTo(number(g, "vega"));
     assertThat(c.greeks().rho()).isEqualTo(number(g, "rho"));
     assertThat(c.greeks().phi()).isEqualTo(number(g, "phi"));
-    assertThat(c.greeks().bidIv()).isEqualTo(number(g, "bid_iv"));
-    assertThat(c.greeks().midIv()).isEqualTo(number(g, "mid_iv"));
-    assertThat(c.greeks().askIv()).isEqualTo(number(g, "ask_iv"));
-    assertThat(c.greeks().smvVol()).isEqualTo(number(g, "smv_vol"));
+    assertThat(c.greeks().bidIv()).as("an IV of 0 is a placeholder").isEqualTo(ivOrNull(g, "bid_iv"));
+    assertThat(c.greeks().midIv()).as("an IV of 0 is a placeholder").isEqualTo(ivOrNull(g, "mid_iv"));
+    assertThat(c.greeks().askIv()).as("an IV of 0 is a placeholder").isEqualTo(ivOrNull(g, "ask_iv"));
+    assertThat(c.greeks().smvVol()).as("an IV of 0 is a placeholder").isEqualTo(ivOrNull(g, "smv_vol"));
     assertThat(c.greeks().updatedAt()).isEqualTo(g.get("updated_at").asText());
   }
 
@@ -283,5 +283,11 @@ class TradierClientSimTest {
   private static Double number(JsonNode node, String field) {
     JsonNode v = node.get(field);
     return v == null || v.isNull() ? null : v.asDouble();
+  }
+
+  /** The client reads an implied volatility of 0 as "none" (Tradier's placeholder). */
+  private static Double ivOrNull(JsonNode parent, String field) {
+    Double d = number(parent, field);
+    return d == null || d == 0.0 ? null : d;
   }
 }

@@ -1,0 +1,240 @@
+package dev.optionchain.dashboard.market;
+
+import dev.optionchain.breaker.BreakerClock;
+import dev.optionchain.breaker.CircuitBreaker;
+import dev.optionchain.breaker.CircuitBreakerOpenException;
+import dev.optionchain.dashboard.cache.CacheException;
+import dev.optionchain.dashboard.cache.Cached;
+import dev.optionchain.dashboard.market.Sourced.Cause;
+import dev.optionchain.dashboard.market.Sourced.Fallback;
+import dev.optionchain.dashboard.upstream.UnknownSymbolException;
+import dev.optionchain.dashboard.upstream.UpstreamBadRequestException;
+import dev.optionchain.dashboard.upstream.UpstreamFailureException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One kind of market data, fetched the same way for every kind. {@link #get} reads top to bottom:
+ * <ol>
+ *   <li><b>memory</b>: a fresh answer ({@link FreshAnswers}), with its real {@code asOf}; else</li>
+ *   <li><b>single flight</b>: the first caller of the key loads it, the others wait for that load;</li>
+ *   <li><b>budget</b>: no upstream call when the breaker is open or the upstream budget is spent
+ *       ({@link UpstreamBudget});</li>
+ *   <li><b>breaker</b>: the breaker-protected call is the upstream call and nothing else;</li>
+ *   <li><b>client</b>: {@code upstream.apply(key, timeout)};</li>
+ *   <li><b>writer</b>: a good answer goes to memory and, off the request path, to DuckDB
+ *       ({@link LastGoodAnswers#put});</li>
+ *   <li><b>fallback</b>, only when the upstream was not used or failed, after the call and outside the breaker: the
+ *       last good answer, stale, with the reason; else {@link DataUnavailableException}.</li>
+ * </ol>
+ * Unknown symbols and bad requests are the caller's errors ({@link NotFoundException}, {@link InvalidRequestException})
+ * and successes for the breaker. An empty answer for a key whose good answer is in memory is an upstream failure
+ * ({@code EMPTY}) and never replaces it. Thread-safe.
+ *
+ * @param <K> the key
+ * @param <V> the answer
+ */
+final class Fetcher<K, V> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Fetcher.class);
+
+  /** Default pause after a 429 that named no wait (Tradier's rate-limit window is one minute). */
+  static final Duration DEFAULT_RATE_LIMIT_WAIT = Duration.ofSeconds(60);
+
+  /** Why the upstream was not used or failed; shared by every caller waiting on the load. Stackless. */
+  static final class Refusal extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient Fallback why;
+
+    Refusal(Fallback why) {
+      super(why.detail(), null, false, false);
+      this.why = why;
+    }
+  }
+
+  private final String name;
+  private final CircuitBreaker breaker;
+  private final Duration timeout;
+  private final FreshAnswers<K, V> fresh;
+  private final LastGoodAnswers<K, V> lastGood;
+  private final UpstreamBudget budget;
+  private final BiFunction<K, Duration, V> upstream;
+  private final Predicate<V> empty;
+  private final Function<K, Optional<Cached<V>>> shortcut;
+  private final MarketObserver observer;
+  private final BreakerClock clock;
+  private final Function<String, RuntimeException> unknownSymbol;
+
+  /**
+   * @param name the breaker's name, also the kind's
+   * @param breaker the breaker, or null when breakers are disabled
+   * @param timeout the upstream call's timeout
+   * @param fresh fresh answers and single flight
+   * @param lastGood the stale fallback, and where good answers go
+   * @param budget the upstream budget, shared by every kind
+   * @param upstream the client call
+   * @param empty whether an answer is empty (nothing listed)
+   * @param shortcut a fresh answer derived from another kind's (ticker info from a fresh quote), or empty
+   * @param observer metrics and SLA
+   * @param clock the service's clock
+   * @param unknownSymbol told of a symbol the upstream does not know; returns the exception to throw
+   */
+  Fetcher(String name, CircuitBreaker breaker, Duration timeout, FreshAnswers<K, V> fresh,
+      LastGoodAnswers<K, V> lastGood, UpstreamBudget budget, BiFunction<K, Duration, V> upstream,
+      Predicate<V> empty, Function<K, Optional<Cached<V>>> shortcut, MarketObserver observer, BreakerClock clock,
+      Function<String, RuntimeException> unknownSymbol) {
+    this.name = name;
+    this.breaker = breaker;
+    this.timeout = timeout;
+    this.fresh = fresh;
+    this.lastGood = lastGood;
+    this.budget = budget;
+    this.upstream = upstream;
+    this.empty = empty;
+    this.shortcut = shortcut;
+    this.observer = observer;
+    this.clock = clock;
+    this.unknownSymbol = unknownSymbol;
+  }
+
+  /**
+   * Returns the key's answer: fresh from memory, fetched, or the stale fallback.
+   *
+   * @param key the resource
+   * @return the answer and where it came from
+   * @throws NotFoundException if the upstream does not know the symbol
+   * @throws InvalidRequestException if the upstream rejected the request
+   * @throws DataUnavailableException if neither the upstream nor the cache has it
+   */
+  Sourced<V> get(K key) {
+    Cached<V> answer;
+    try {
+      answer = fresh.get(key, this::load);
+    } catch (Refusal refused) {
+      return fallback(key, refused.why);
+    }
+    observer.served(name, Sourced.Source.LIVE);
+    return Sourced.live(answer.value(), answer.fetchedAt());
+  }
+
+  /**
+   * Returns the key's answer if it is fresh in memory, without any call.
+   *
+   * @param key the resource
+   * @return the answer, or empty
+   */
+  Optional<Cached<V>> peek(K key) {
+    return fresh.peek(key);
+  }
+
+  /** The single flight's load: budget, breaker, client, writer. Runs once per key at a time. */
+  private Cached<V> load(K key) {
+    Optional<Cached<V>> derived = shortcut.apply(key);
+    if (derived.isPresent()) {
+      return derived.get();
+    }
+    boolean known = lastGood.knows(key);
+    boolean admittedByBudget = false;
+    if (breaker == null || !breaker.isOpen()) { // an open breaker rejects without spending the budget
+      Optional<Duration> wait = budget.tryAcquire(known);
+      if (wait.isPresent()) {
+        throw new Refusal(new Fallback(name, Cause.RATE_LIMITED, Optional.of(wait.get()),
+            "upstream budget spent (upstream.rate-limit-per-minute, or the upstream's X-Ratelimit headers); "
+                + "upstream not called"));
+      }
+      admittedByBudget = true;
+    }
+    V value;
+    try {
+      value = breaker == null ? call(key, known) : breaker.call(() -> call(key, known));
+    } catch (CircuitBreakerOpenException open) {
+      if (admittedByBudget) {
+        budget.refund();
+      }
+      throw new Refusal(new Fallback(name, Cause.BREAKER_OPEN, Optional.of(open.retryAfter()),
+          "circuit breaker '" + name + "' is " + open.state() + "; upstream not called"));
+    } catch (UnknownSymbolException unknown) {
+      throw unknownSymbol.apply(unknown.symbol());
+    } catch (UpstreamBadRequestException bad) {
+      throw new InvalidRequestException("the upstream rejected the request: " + bad.getMessage());
+    } catch (UpstreamFailureException failure) {
+      if (failure.kind() == UpstreamFailureException.Kind.RATE_LIMITED) {
+        Duration wait = failure.retryAfter().orElse(DEFAULT_RATE_LIMIT_WAIT);
+        budget.pause(wait);
+        throw new Refusal(new Fallback(name, Cause.RATE_LIMITED, Optional.of(wait),
+            "upstream rate limit: " + failure.getMessage()));
+      }
+      LOG.warn("upstream {} failed: {} {}", name, failure.kind(), failure.getMessage());
+      throw new Refusal(new Fallback(name, Cause.UPSTREAM_FAILED, failure.retryAfter(),
+          "upstream failed (" + failure.kind() + "): " + failure.getMessage()));
+    }
+    Instant asOf = now();
+    if (!empty.test(value)) {
+      lastGood.put(key, value, asOf);
+    } else if (!known && cachedQuietly(key).isPresent()) {
+      // an empty answer where DuckDB (not memory) had data: serve the data, keep the emptiness out of memory
+      throw new Refusal(new Fallback(name, Cause.UPSTREAM_FAILED, Optional.empty(),
+          "upstream failed (EMPTY): an empty answer where data is cached"));
+    }
+    return new Cached<>(value, asOf);
+  }
+
+  /** The breaker-protected call: the upstream request, timed, and nothing else. */
+  private V call(K key, boolean known) {
+    long start = System.nanoTime(); // a measurement of real work, not a wait: the real clock
+    String outcome = MarketObserver.SUCCESS;
+    try {
+      V value = upstream.apply(key, timeout);
+      if (known && empty.test(value)) {
+        outcome = "empty";
+        throw new UpstreamFailureException(UpstreamFailureException.Kind.EMPTY, 200, null,
+            "empty answer for " + key + " where data was known", null);
+      }
+      return value;
+    } catch (UnknownSymbolException | UpstreamBadRequestException e) {
+      outcome = MarketObserver.CLIENT_ERROR;
+      throw e;
+    } catch (UpstreamFailureException e) {
+      outcome = e.kind().name().toLowerCase(Locale.ROOT);
+      throw e;
+    } catch (RuntimeException | Error e) {
+      outcome = "error";
+      throw e;
+    } finally {
+      observer.upstreamCall(name, Duration.ofNanos(System.nanoTime() - start), outcome);
+    }
+  }
+
+  private Sourced<V> fallback(K key, Fallback why) {
+    Optional<Cached<V>> hit = cachedQuietly(key);
+    if (hit.isEmpty()) {
+      observer.unavailable(name, why.cause());
+      throw new DataUnavailableException(why);
+    }
+    observer.served(name, Sourced.Source.CACHE);
+    return Sourced.cached(hit.get().value(), hit.get().fetchedAt(), why);
+  }
+
+  /** A cache that cannot be read is a miss, logged; it never turns a fallback into a 500. */
+  private Optional<Cached<V>> cachedQuietly(K key) {
+    try {
+      return lastGood.get(key);
+    } catch (CacheException e) {
+      LOG.error("cache read failed: {}", e.getMessage(), e);
+      return Optional.empty();
+    }
+  }
+
+  /** Now, at the cache's precision (microseconds), so a live answer's asOf is what the cache will later report. */
+  private Instant now() {
+    return clock.now().truncatedTo(ChronoUnit.MICROS);
+  }
+}
