@@ -29,6 +29,8 @@ public final class Main {
       "                       e.g. --fault '{\"endpoint\":\"chains\",\"mode\":\"outage\"}'",
       "  --start-time INSTANT simulated time at start-up, e.g. 2026-03-18T15:00:00Z; the clock then",
       "                       runs at real speed (default: the real time)",
+      "  --rate-limit N       answer 429 beyond N market-data requests per client and minute, as Tradier",
+      "                       does at 120 (default: off)",
       "  --help               print this help");
 
   private Main() {
@@ -75,7 +77,7 @@ public final class Main {
 
   /** Parsed command line. */
   record Options(boolean help, String host, int port, long seed, String token, Instant startTime,
-           List<FaultSpec> faults) {
+           List<FaultSpec> faults, int rateLimit) {
 
     static Options parse(String[] args) {
       boolean help = false;
@@ -84,6 +86,7 @@ public final class Main {
       long seed = 42;
       String token = null;
       Instant startTime = null;
+      int rateLimit = 0;
       List<FaultSpec> faults = new ArrayList<>();
       for (int i = 0; i < args.length; i++) {
         String arg = args[i];
@@ -96,7 +99,7 @@ public final class Main {
         }
         switch (name) {
           case "--help", "-h" -> help = true;
-          case "--port", "--host", "--seed", "--token", "--fault", "--start-time" -> {
+          case "--port", "--host", "--seed", "--token", "--fault", "--start-time", "--rate-limit" -> {
             if (value == null) {
               if (i + 1 >= args.length) {
                 throw new IllegalArgumentException(name + " needs a value");
@@ -109,17 +112,19 @@ public final class Main {
               case "--seed" -> seed = seed(value);
               case "--token" -> token = nonBlank(name, value);
               case "--fault" -> faults.add(fault(value));
+              case "--rate-limit" -> rateLimit = rateLimit(value);
               default -> startTime = instant(value);
             }
           }
           default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
         }
       }
-      return new Options(help, host, port, seed, token, startTime, List.copyOf(faults));
+      return new Options(help, host, port, seed, token, startTime, List.copyOf(faults), rateLimit);
     }
 
     MarketSim.Builder builder() {
-      MarketSim.Builder builder = MarketSim.builder().host(host).port(port).seed(seed).token(token);
+      MarketSim.Builder builder = MarketSim.builder().host(host).port(port).seed(seed).token(token)
+          .rateLimit(rateLimit);
       if (startTime != null) {
         Clock system = Clock.systemUTC();
         builder.clock(Clock.offset(system, Duration.between(system.instant(), startTime)));
@@ -138,6 +143,18 @@ public final class Main {
         // reported below
       }
       throw new IllegalArgumentException("--port: '" + value + "' is not a port number (0..65535)");
+    }
+
+    private static int rateLimit(String value) {
+      try {
+        int n = Integer.parseInt(value);
+        if (n >= 1) {
+          return n;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new IllegalArgumentException("--rate-limit: '" + value + "' is not a positive number of requests");
     }
 
     private static long seed(String value) {

@@ -36,7 +36,7 @@ public final class MarketSim implements AutoCloseable {
   /**
    * Starts configuring a simulator.
    *
-   * @return a builder with the defaults: port 0, seed 42, no token, the UTC system clock, no faults
+   * @return a builder with the defaults: port 0, seed 42, no token, the UTC system clock, no faults, no rate limit
    */
   public static Builder builder() {
     return new Builder();
@@ -89,6 +89,7 @@ public final class MarketSim implements AutoCloseable {
     private long seed = 42L;
     private String token;
     private Clock clock = Clock.systemUTC();
+    private int rateLimit;
     private final List<FaultSpec> faults = new ArrayList<>();
 
     private Builder() {
@@ -160,6 +161,24 @@ public final class MarketSim implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Enforces Tradier's rate limit: at most {@code perMinute} market-data requests per client (bearer token, else
+     * address) and clock minute, all endpoints together; beyond it 429 with {@code Retry-After}. The
+     * {@code X-Ratelimit-*} headers report it. Off by default (0), so tests stay fast; the headers then report
+     * Tradier's nominal 120 without enforcing it. A {@code rate_limit} fault still applies on top.
+     *
+     * @param perMinute requests per minute, at least 1; 0 turns it off
+     * @return this builder
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder rateLimit(int perMinute) {
+      if (perMinute < 0) {
+        throw new IllegalArgumentException("rateLimit: " + perMinute + " must not be negative (0 = off)");
+      }
+      this.rateLimit = perMinute;
+      return this;
+    }
+
     /** Interface to bind; default 127.0.0.1. Used by the standalone launcher. */
     Builder host(String host) {
       this.host = Objects.requireNonNull(host, "host");
@@ -177,7 +196,7 @@ public final class MarketSim implements AutoCloseable {
       for (FaultSpec f : faults) {
         rules.add(f.rule());
       }
-      return new MarketSim(SimServer.start(new SimConfig(host, port, seed, token, clock, rules)));
+      return new MarketSim(SimServer.start(new SimConfig(host, port, seed, token, clock, rules, rateLimit)));
     }
   }
 }

@@ -2,7 +2,6 @@ package dev.optionchain.marketsim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,9 +37,15 @@ class AuthTest {
   }
 
   @Test
-  void rejectedRequestsStillCarryRateLimitHeaders() {
+  void rejectedRequestsCarryNoRateLimitHeadersAndAreNotCounted() {
     HttpResponse<String> response = Http.get(sim, QUOTE);
-    assertThat(response.headers().firstValue("X-Ratelimit-Allowed")).contains("120");
+    assertThat(response.headers().firstValue("X-Ratelimit-Allowed")).isEmpty();
+    HttpResponse<String> first = Http.get(sim, QUOTE, "Authorization", "Bearer s3cret");
+    Http.get(sim, QUOTE);
+    HttpResponse<String> second = Http.get(sim, QUOTE, "Authorization", "Bearer s3cret");
+    assertThat(Long.parseLong(second.headers().firstValue("X-Ratelimit-Used").orElseThrow()))
+        .as("the refused request in between was not counted")
+        .isEqualTo(Long.parseLong(first.headers().firstValue("X-Ratelimit-Used").orElseThrow()) + 1);
   }
 
   @Test
@@ -58,10 +63,10 @@ class AuthTest {
     }
   }
 
-  private static void assertUnauthorized(HttpResponse<String> response) {
+  /** Tradier's 401: the words, as plain text (its content type reads {@code plain/text}), not its JSON fault. */
+  static void assertUnauthorized(HttpResponse<String> response) {
     assertThat(response.statusCode()).isEqualTo(401);
-    JsonNode fault = Http.json(response).path("fault");
-    assertThat(fault.path("faultstring").asText()).isEqualTo("Invalid Access Token");
-    assertThat(fault.path("detail").path("errorcode").asText()).isEqualTo("keymanagement.service.invalid_access_token");
+    assertThat(response.body()).isEqualTo("Invalid Access Token");
+    assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("plain/text");
   }
 }

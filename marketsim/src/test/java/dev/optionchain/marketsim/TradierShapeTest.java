@@ -224,7 +224,7 @@ class TradierShapeTest {
       assertThat(o.get("expiration_type").asText()).isEqualTo("standard");
       assertThat(o.get("contract_size").asInt()).isEqualTo(100);
       assertThat(o.get("open_interest").isIntegralNumber()).isTrue();
-      assertThat(o.get("greeks").get("updated_at").asText()).isEqualTo("2026-03-18 11:00:00");
+      assertThat(o.get("greeks").get("updated_at").asText()).isEqualTo("2026-03-18 15:00:00"); // UTC, as Tradier's
       assertThat(o.get("close").isNull()).isTrue();
     }
     JsonNode first = options.get(0);

@@ -19,10 +19,12 @@ import org.slf4j.LoggerFactory;
  * What stands in front of every market-data endpoint, in this order:
  * <ol>
  *   <li>count the request in {@link Stats};</li>
+ *   <li>check the bearer token when one is configured: 401 with Tradier's plain-text body
+ *       {@code Invalid Access Token}, not counted against any rate limit and without rate-limit headers;</li>
  *   <li>count it against the client's one-minute window and set {@code X-Ratelimit-Allowed/Used/
- *       Available/Expiry} (the client is the bearer token, else the remote address);</li>
+ *       Available/Expiry} (the client is the bearer token, else the remote address); with {@code --rate-limit N},
+ *       a request beyond N in the window is answered 429;</li>
  *   <li>refuse an over-long query string (414);</li>
- *   <li>check the bearer token when one is configured (401);</li>
  *   <li>apply the endpoint's fault, if any (a fault for the endpoint beats the {@code "*"} fault);</li>
  *   <li>answer.</li>
  * </ol>
@@ -36,6 +38,8 @@ final class Gateway {
   static final int MAX_QUERY_LENGTH = 4096;
 
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+  /** The content type Tradier sends with its 401 (sic). */
+  static final String UNAUTHORIZED_CONTENT_TYPE = "plain/text";
   private static final String HTML_PAGE = "<!DOCTYPE html>\n<html><head><title>Service Temporarily Unavailable"
       + "</title></head>\n<body><h1>Service Temporarily Unavailable</h1>\n<p>The server is temporarily unable"
       + " to service your request due to maintenance downtime or capacity problems. Please try again later."
@@ -50,6 +54,7 @@ final class Gateway {
   private final Stats stats;
   private final Executor executor;
   private final AtomicLong draws = new AtomicLong();
+  private final int rateLimit;
 
   Gateway(SimConfig config, MarketData market, FaultBoard faults, RateLimiter limiter, Stats stats,
       Executor executor) {
@@ -61,6 +66,7 @@ final class Gateway {
     this.limiter = limiter;
     this.stats = stats;
     this.executor = executor;
+    this.rateLimit = config.rateLimit();
   }
 
   /** An answer body for a valid request, or {@link ApiException}. */
@@ -80,9 +86,14 @@ final class Gateway {
     String client = bearer != null ? "token:" + bearer : "ip:" + ctx.ip();
     FaultBoard.Active fault = faults.effective(endpoint, now);
     FaultRule.Mode mode = fault == null ? null : fault.rule().mode();
+    if (token != null && (bearer == null
+        || !MessageDigest.isEqual(token, bearer.getBytes(StandardCharsets.UTF_8)))) {
+      unauthorized(ctx);
+      return;
+    }
 
     RateLimiter.Usage usage = limiter.hit(FaultRule.ALL, client, now.toEpochMilli());
-    int allowed = RateLimiter.NOMINAL_PER_MINUTE;
+    int allowed = rateLimit > 0 ? rateLimit : RateLimiter.NOMINAL_PER_MINUTE;
     if (mode == FaultRule.Mode.RATE_LIMIT) {
       allowed = fault.rule().perMinute();
       if (!FaultRule.ALL.equals(fault.rule().endpoint())) {
@@ -100,9 +111,8 @@ final class Gateway {
           + " characters exceeds " + MAX_QUERY_LENGTH, "request.uri_too_long"));
       return;
     }
-    if (token != null && (bearer == null
-        || !MessageDigest.isEqual(token, bearer.getBytes(StandardCharsets.UTF_8)))) {
-      unauthorized(ctx);
+    if (rateLimit > 0 && usage.used() > rateLimit && mode != FaultRule.Mode.RATE_LIMIT) {
+      tooManyRequests(endpoint, ctx, now, usage, rateLimit);
       return;
     }
     if (mode == null) {
@@ -127,12 +137,9 @@ final class Gateway {
         }
       }
       case RATE_LIMIT -> {
-        if (usage.used() > fault.rule().perMinute()) {
-          stats.fault(endpoint);
-          long retryAfter = Math.max(1, (usage.windowEndMillis() - now.toEpochMilli() + 999) / 1000);
-          ctx.header("Retry-After", Long.toString(retryAfter));
-          write(ctx, 429, Json.fault("Rate limit exceeded: " + fault.rule().perMinute()
-              + " requests per minute", "policies.ratelimit.QuotaViolation"));
+        if (usage.used() > fault.rule().perMinute() || rateLimit > 0 && usage.used() > rateLimit) {
+          tooManyRequests(endpoint, ctx, now, usage, Math.min(fault.rule().perMinute(),
+              rateLimit > 0 ? rateLimit : Integer.MAX_VALUE));
         } else {
           answer(endpoint, responder, ctx, false);
         }
@@ -188,8 +195,18 @@ final class Gateway {
         "messaging.adaptors.http.flow.ServiceUnavailable"));
   }
 
+  private void tooManyRequests(Endpoint endpoint, Context ctx, Instant now, RateLimiter.Usage usage, int limit) {
+    stats.fault(endpoint);
+    stats.rateLimited(endpoint);
+    long retryAfter = Math.max(1, (usage.windowEndMillis() - now.toEpochMilli() + 999) / 1000);
+    ctx.header("Retry-After", Long.toString(retryAfter));
+    write(ctx, 429, Json.fault("Rate limit exceeded: " + limit + " requests per minute",
+        "policies.ratelimit.QuotaViolation"));
+  }
+
+  /** Tradier's answer to a missing or wrong token: plain text, as it sends it, not its JSON fault. */
   private static void unauthorized(Context ctx) {
-    write(ctx, 401, Json.fault("Invalid Access Token", "keymanagement.service.invalid_access_token"));
+    ctx.status(401).contentType(UNAUTHORIZED_CONTENT_TYPE).result("Invalid Access Token");
   }
 
   static void write(Context ctx, int status, ObjectNode body) {

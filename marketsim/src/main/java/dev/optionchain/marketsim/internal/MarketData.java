@@ -71,6 +71,26 @@ final class MarketData {
     return Expirations.listed(moment).stream().filter(e -> e.date().equals(date)).findFirst();
   }
 
+  /**
+   * The expirations a security lists: of every root, or of its own root only ({@code includeAllRoots} not asked:
+   * SPX then lists only its monthlies, its weeklies being SPXW's).
+   */
+  List<Expiration> expirations(Security security, MarketMoment moment, boolean allRoots) {
+    List<Expiration> listed = new ArrayList<>();
+    for (Expiration e : Expirations.listed(moment)) {
+      List<String> roots = options.roots(security, moment, e);
+      if (allRoots ? !roots.isEmpty() : roots.contains(security.root())) {
+        listed.add(e);
+      }
+    }
+    return listed;
+  }
+
+  /** An expiration listed by any of the security's roots. */
+  Optional<Expiration> expiration(Security security, MarketMoment moment, LocalDate date) {
+    return expiration(moment, date).filter(e -> !options.roots(security, moment, e).isEmpty());
+  }
+
   /** Listed strikes in dollars, ascending. */
   double[] strikes(Security security, MarketMoment moment, Expiration expiration) {
     long[] millis = options.strikes(security, moment, expiration);
@@ -86,7 +106,7 @@ final class MarketData {
   }
 
   Optional<OptionQuote> option(OccSymbol occ, MarketMoment moment) {
-    return universe.find(occ.root()).flatMap(security -> options.quote(security, moment, occ));
+    return universe.byRoot(occ.root()).flatMap(security -> options.quote(security, moment, occ));
   }
 
   /** Bars for the trading days in [from, to] up to {@code moment} (today's bar partial during a session). */

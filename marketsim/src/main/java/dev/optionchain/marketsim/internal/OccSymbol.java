@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  */
 record OccSymbol(String root, LocalDate expiration, OptionType type, long strikeMillis) {
 
-  private static final Pattern FORMAT = Pattern.compile("([A-Z]{1,6})(\\d{6})([CP])(\\d{8})");
+  private static final Pattern FORMAT = Pattern.compile("([A-Z][A-Z0-9]{0,5})(\\d{6})([CP])(\\d{8})");
   private static final DateTimeFormatter YYMMDD = DateTimeFormatter.ofPattern("yyMMdd");
 
   OccSymbol {

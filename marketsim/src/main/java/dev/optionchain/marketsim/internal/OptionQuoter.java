@@ -30,7 +30,8 @@ import java.util.Optional;
  * and on standard expirations, more puts below the money and calls above, times a hashed
  * log-normal factor. <b>Volume</b> is a fraction of open interest (at most all of it) that grows
  * toward expiry (4% + 60%·e^(−days/6)) and near the money, accumulated along the intraday U-shaped
- * profile. {@code last} is the
+ * profile; whether a contract trades at all on a day is drawn per (contract, day), likelier the more it would trade
+ * ({@link #TRADE_SCALE}), so thin contracts often show no trade. {@code last} is the
  * value rounded to the tick (within bid/ask) when the contract traded today, else the previous
  * close.
  *
@@ -45,6 +46,9 @@ final class OptionQuoter {
   static final double REGIME_VOL = 0.15;
   static final int REGIME_MEMORY = 30;
   static final double REGIME_PERSISTENCE = 0.9;
+
+  /** A contract expected to trade this many contracts a day trades today with probability 1 - 1/e. */
+  static final double TRADE_SCALE = 150.0;
 
   private static final double SECONDS_PER_YEAR = Bsm.DAYS_PER_YEAR * 86_400.0;
   private static final DateTimeFormatter DESCRIPTION_DATE = DateTimeFormatter.ofPattern("MMM d yyyy", Locale.US);
@@ -89,14 +93,49 @@ final class OptionQuoter {
     return StrikeGrid.strikes(ref.price(), ref.vol(), ref.years());
   }
 
-  /** The whole chain of one expiration: for each strike ascending, the call then the put. */
+  /** Standard (monthly) expirations within this many days list an adjusted root's contracts too. */
+  static final int ADJUSTED_ROOT_DAYS = 200;
+
+  /**
+   * The option roots listing an expiration, the security's own first. An index's weekly root (SPXW) lists every
+   * expiration and its standard root (SPX) only the monthly ones, as on Cboe; an adjusted root (PLTR1) lists the
+   * monthly expirations of the next {@value #ADJUSTED_ROOT_DAYS} days. Other securities have one root.
+   */
+  List<String> roots(Security security, MarketMoment moment, Expiration expiration) {
+    List<String> roots = new ArrayList<>();
+    for (String root : security.roots()) {
+      boolean own = root.equals(security.root());
+      boolean listed;
+      if (security.index()) {
+        listed = own ? expiration.standard() || security.roots().size() == 1 : true;
+      } else {
+        listed = own || expiration.standard()
+            && ChronoUnit.DAYS.between(moment.day(), expiration.date()) <= ADJUSTED_ROOT_DAYS;
+      }
+      if (listed) {
+        roots.add(root);
+      }
+    }
+    return roots;
+  }
+
+  /** Whether a root lists a strike: an adjusted root only whole multiples of $5. */
+  private static boolean lists(Security security, String root, long strikeMillis) {
+    return security.index() || root.equals(security.root()) || strikeMillis % 5_000 == 0;
+  }
+
+  /** The whole chain of one expiration, every root: for each root, each strike ascending, the call then the put. */
   List<OptionQuote> chain(Security security, MarketMoment moment, Expiration expiration) {
     Pricing pricing = pricing(security, moment, expiration);
     long[] strikes = StrikeGrid.strikes(pricing.ref().price(), pricing.ref().vol(), pricing.ref().years());
     List<OptionQuote> quotes = new ArrayList<>(strikes.length * 2);
-    for (long strike : strikes) {
-      quotes.add(quote(pricing, strike, OptionType.CALL));
-      quotes.add(quote(pricing, strike, OptionType.PUT));
+    for (String root : roots(security, moment, expiration)) {
+      for (long strike : strikes) {
+        if (lists(security, root, strike)) {
+          quotes.add(quote(pricing, root, strike, OptionType.CALL));
+          quotes.add(quote(pricing, root, strike, OptionType.PUT));
+        }
+      }
     }
     return quotes;
   }
@@ -105,11 +144,15 @@ final class OptionQuoter {
   Optional<OptionQuote> quote(Security security, MarketMoment moment, OccSymbol occ) {
     for (Expiration expiration : Expirations.listed(moment)) {
       if (expiration.date().equals(occ.expiration())) {
+        if (!roots(security, moment, expiration).contains(occ.root())
+            || !lists(security, occ.root(), occ.strikeMillis())) {
+          return Optional.empty();
+        }
         Pricing pricing = pricing(security, moment, expiration);
         Reference ref = pricing.ref();
         long[] strikes = StrikeGrid.strikes(ref.price(), ref.vol(), ref.years());
         if (Arrays.binarySearch(strikes, occ.strikeMillis()) >= 0) {
-          return Optional.of(quote(pricing, occ.strikeMillis(), occ.type()));
+          return Optional.of(quote(pricing, occ.root(), occ.strikeMillis(), occ.type()));
         }
         return Optional.empty();
       }
@@ -141,7 +184,7 @@ final class OptionQuoter {
     return Math.max(seconds, 1) / SECONDS_PER_YEAR;
   }
 
-  private OptionQuote quote(Pricing p, long strikeMillis, OptionType type) {
+  private OptionQuote quote(Pricing p, String root, long strikeMillis, OptionType type) {
     Security sec = p.security();
     double k = strikeMillis / 1000.0;
     double q = sec.dividendYield();
@@ -168,7 +211,10 @@ final class OptionQuoter {
 
     // Open interest and volume.
     long symbolKey = Rand.hash(sec.symbol());
-    long contractKey = Rand.key(seed, symbolKey, p.expiration().date().toEpochDay(), strikeMillis, type.ordinal());
+    boolean ownRoot = root.equals(sec.root());
+    long contractKey = ownRoot
+        ? Rand.key(seed, symbolKey, p.expiration().date().toEpochDay(), strikeMillis, type.ordinal())
+        : Rand.key(seed, symbolKey, Rand.hash(root), p.expiration().date().toEpochDay(), strikeMillis, type.ordinal());
     Reference ref = p.ref();
     double moneyness = Math.log(k / ref.price()) / (ref.vol() * Math.sqrt(ref.years()));
     double peak = Math.exp(-0.5 * moneyness * moneyness / 1.44);
@@ -177,15 +223,20 @@ final class OptionQuoter {
     double sideBoost = otm ? (type == OptionType.PUT ? 1.3 : 1.1) : 0.8;
     double cycleBoost = p.expiration().standard() ? 1.0 : 0.35;
     double oiNoise = Math.exp(0.45 * Rand.gaussian(Rand.key(contractKey, Rand.OPEN_INTEREST)) - 0.1);
+    double rootShare = ownRoot ? 1.0 : sec.index() ? 0.8 : 0.08; // adjusted contracts are thin, legacy positions
     long openInterest = (long) (sec.averageVolume() * 0.0006 * (0.02 + peak) * roundBoost * sideBoost * cycleBoost
-        * oiNoise);
+        * oiNoise * rootShare);
     double daysLeft = p.ref().years() * Bsm.DAYS_PER_YEAR;
     double turnover = 0.04 + 0.6 * Math.exp(-daysLeft / 6);
     double volNoise = Math.exp(0.5 * Rand.gaussian(Rand.key(contractKey, Rand.OPTION_VOLUME,
         p.moment().day().toEpochDay())) - 0.125);
     double activity = theo < 0.01 ? 0.2 : 1.0;
-    long volume = (long) (Math.min(1.0, turnover * (0.3 + peak) * volNoise * activity) * openInterest
-        * PricePaths.volumeFraction(p.moment().minute()));
+    double dayVolume = Math.min(1.0, turnover * (0.3 + peak) * volNoise * activity) * openInterest;
+    // whether the contract trades at all today: likely for busy contracts, rare for thin ones (far from the money,
+    // long-dated, small names), as in real chains where a large share of contracts show no trade on a given day
+    boolean trades = Rand.uniform(Rand.key(contractKey, Rand.TRADES, p.moment().day().toEpochDay()))
+        < 1 - Math.exp(-dayVolume / TRADE_SCALE);
+    long volume = trades ? (long) (dayVolume * PricePaths.volumeFraction(p.moment().minute())) : 0;
 
     // Last, change and the day's range.
     State prev = p.previous();
@@ -222,13 +273,13 @@ final class OptionQuoter {
     String askExchange = EXCHANGES[(int) ((Rand.mix(bookKey + 3) >>> 1) % EXCHANGES.length)];
     long quoteDate = p.moment().instant().toEpochMilli();
 
-    OccSymbol occ = new OccSymbol(sec.symbol(), p.expiration().date(), type, strikeMillis);
-    String description = String.format(Locale.US, "%s %s $%.2f %s", sec.symbol(),
+    OccSymbol occ = new OccSymbol(root, p.expiration().date(), type, strikeMillis);
+    String description = String.format(Locale.US, "%s %s $%.2f %s", root,
         p.expiration().date().format(DESCRIPTION_DATE), k, type == OptionType.CALL ? "Call" : "Put");
     return new OptionQuote(occ, description, p.expiration(), last, change, changePercentage, volume, open, high,
         low, close, bid / 100.0, ask / 100.0, bidSize, askSize, bidExchange, askExchange, quoteDate,
         volume > 0 ? quoteDate : 0, prevclose, openInterest, greeks, bidIv, midIv, askIv, sigma,
-        p.moment().instant(), theo);
+        p.moment().instant(), theo, sec.symbol());
   }
 
   private static double iv(OptionType type, double price, State now, double k, double q) {

@@ -23,6 +23,7 @@ final class Rand {
   static final long OPTION_VOLUME = 7;
   static final long BOOK = 8;
   static final long FAULT = 9;
+  static final long TRADES = 10;
 
   private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 

@@ -6,7 +6,8 @@ package dev.optionchain.marketsim.internal;
  * @param symbol        ticker
  * @param description   name as Tradier prints it
  * @param exchange      Tradier's one-letter listing exchange code (Q Nasdaq, N NYSE, P NYSE Arca)
- * @param etf           true for an ETF ({@code type: etf}), false for a stock
+ * @param type          {@code stock}, {@code etf} or {@code index}
+ * @param roots         its option roots: the symbol first, then any other (SPXW, an adjusted PLTR1)
  * @param anchorPrice   close on the anchor day {@link PricePaths#ANCHOR}
  * @param vol           annualised GBM volatility, also the long-run implied vol
  * @param dividendYield continuous dividend yield q
@@ -15,11 +16,23 @@ package dev.optionchain.marketsim.internal;
  * @param smile         skew/smile shape of the implied-vol surface
  * @param spread        liquidity: relative half-spread of the options
  */
-record Security(String symbol, String description, String exchange, boolean etf, double anchorPrice, double vol,
-        double dividendYield, long averageVolume, TickTier ticks, Smile smile, Liquidity spread) {
+record Security(String symbol, String description, String exchange, String type, java.util.List<String> roots,
+        double anchorPrice, double vol, double dividendYield, long averageVolume, TickTier ticks, Smile smile,
+        Liquidity spread) {
 
-  String type() {
-    return etf ? "etf" : "stock";
+  /** Copies the roots. */
+  Security {
+    roots = java.util.List.copyOf(roots);
+  }
+
+  /** Whether it is an index ({@code type: index}): no book, no volume, placeholders where Tradier has them. */
+  boolean index() {
+    return "index".equals(type);
+  }
+
+  /** The option root of standard (AM-settled, for indexes) contracts: the symbol itself. */
+  String root() {
+    return symbol;
   }
 
   /** Option tick sizes: penny-pilot style tiers. */

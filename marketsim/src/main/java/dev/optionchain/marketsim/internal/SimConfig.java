@@ -13,8 +13,11 @@ import java.util.Objects;
  * @param token  required bearer token, or null for no authentication
  * @param clock  the simulated "now"
  * @param faults faults active from the start, in order (a later one replaces an earlier one for the same endpoint)
+ * @param rateLimit market-data requests allowed per client and clock minute, all endpoints together, answered 429
+ *     beyond; 0 = not enforced (the headers then report Tradier's nominal 120)
  */
-public record SimConfig(String host, int port, long seed, String token, Clock clock, List<FaultRule> faults) {
+public record SimConfig(String host, int port, long seed, String token, Clock clock, List<FaultRule> faults,
+    int rateLimit) {
 
   /**
    * Validates and copies the settings.
@@ -25,6 +28,7 @@ public record SimConfig(String host, int port, long seed, String token, Clock cl
    * @param token  bearer token or null
    * @param clock  the simulated "now"
    * @param faults start-up faults
+   * @param rateLimit requests per minute, 0 for none
    */
   public SimConfig {
     Objects.requireNonNull(host, "host");
@@ -36,5 +40,8 @@ public record SimConfig(String host, int port, long seed, String token, Clock cl
       throw new IllegalArgumentException("token: must not be blank (use null for no authentication)");
     }
     faults = List.copyOf(faults);
+    if (rateLimit < 0) {
+      throw new IllegalArgumentException("rateLimit: " + rateLimit + " must not be negative (0 = off)");
+    }
   }
 }

@@ -27,6 +27,11 @@ final class Stats {
     counters.faults.get(endpoint).increment();
   }
 
+  /** A 429 (also counted as a fault). */
+  void rateLimited(Endpoint endpoint) {
+    counters.rateLimited.get(endpoint).increment();
+  }
+
   void reset(Instant now) {
     counters = new Counters(now);
   }
@@ -39,7 +44,7 @@ final class Stats {
     return counters.faults.get(endpoint).sum();
   }
 
-  /** {@code {"since": ISO-8601, "endpoints": {"quotes": {"requests": N, "faults": M}, ...}}} */
+  /** {@code {"since": ISO-8601, "endpoints": {"quotes": {"requests": N, "faults": M, "rateLimited": R}, ...}}} */
   ObjectNode toJson() {
     Counters c = counters;
     ObjectNode root = Json.object();
@@ -48,7 +53,8 @@ final class Stats {
     for (Endpoint e : Endpoint.values()) {
       endpoints.putObject(e.wire())
           .put("requests", c.requests.get(e).sum())
-          .put("faults", c.faults.get(e).sum());
+          .put("faults", c.faults.get(e).sum())
+          .put("rateLimited", c.rateLimited.get(e).sum());
     }
     return root;
   }
@@ -57,12 +63,14 @@ final class Stats {
     private final Instant since;
     private final Map<Endpoint, LongAdder> requests = new EnumMap<>(Endpoint.class);
     private final Map<Endpoint, LongAdder> faults = new EnumMap<>(Endpoint.class);
+    private final Map<Endpoint, LongAdder> rateLimited = new EnumMap<>(Endpoint.class);
 
     Counters(Instant since) {
       this.since = since;
       for (Endpoint e : Endpoint.values()) {
         requests.put(e, new LongAdder());
         faults.put(e, new LongAdder());
+        rateLimited.put(e, new LongAdder());
       }
     }
   }

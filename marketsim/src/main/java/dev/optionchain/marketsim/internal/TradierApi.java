@@ -70,7 +70,7 @@ final class TradierApi {
       }
       Optional<OptionQuote> option = OccSymbol.parse(symbol).flatMap(occ -> market.option(occ, moment));
       if (option.isPresent()) {
-        quotes.add(TradierJson.option(option.get(), greeks));
+        quotes.add(TradierJson.option(option.get(), greeks, moment.open()));
       } else {
         unmatched.add(Json.MAPPER.getNodeFactory().textNode(symbol));
       }
@@ -124,22 +124,27 @@ final class TradierApi {
     }
     List<JsonNode> days = new ArrayList<>(bars.size());
     for (Bar bar : bars) {
-      days.add(TradierJson.bar(bar));
+      days.add(TradierJson.bar(bar, security.get().index()));
     }
     root.putObject("history").set("day", Json.oneOrMany(days));
     return root;
   }
 
-  /** {@code GET /v1/markets/options/expirations?symbol=[&strikes=true][&contractSize=true][&expirationType=true]} */
+  /**
+   * {@code GET /v1/markets/options/expirations?symbol=[&includeAllRoots=true][&strikes=true][&contractSize=true]
+   * [&expirationType=true]}: without {@code includeAllRoots} only the expirations of the symbol's own root (SPX:
+   * the monthlies; SPXW's weeklies need it), as on Tradier.
+   */
   ObjectNode expirations(Context ctx, MarketMoment moment) {
     String symbol = symbol(ctx);
     boolean strikes = flag(ctx, "strikes");
     boolean contractSize = flag(ctx, "contractSize");
     boolean expirationType = flag(ctx, "expirationType");
-    flag(ctx, "includeAllRoots");
+    boolean allRoots = flag(ctx, "includeAllRoots");
     ObjectNode root = Json.object();
     Optional<Security> security = market.universe().find(symbol);
-    List<Expiration> expirations = security.isEmpty() ? List.of() : market.expirations(moment);
+    List<Expiration> expirations = security.isEmpty() ? List.of()
+        : market.expirations(security.get(), moment, allRoots);
     if (expirations.isEmpty()) {
       root.putNull("expirations");
       return root;
@@ -186,14 +191,14 @@ final class TradierApi {
     ObjectNode root = Json.object();
     Optional<Security> security = market.universe().find(symbol);
     Optional<Expiration> expiration = security.isEmpty() ? Optional.empty()
-        : market.expiration(moment, expirationDate);
+        : market.expiration(security.get(), moment, expirationDate);
     if (expiration.isEmpty()) {
       root.putNull("options");
       return root;
     }
     List<JsonNode> options = new ArrayList<>();
     for (OptionQuote q : market.chain(security.get(), moment, expiration.get())) {
-      options.add(TradierJson.option(q, greeks));
+      options.add(TradierJson.option(q, greeks, moment.open()));
     }
     if (options.isEmpty()) {
       root.putNull("options");

@@ -6,13 +6,16 @@ import java.time.format.DateTimeFormatter;
 /**
  * Renders model values in Tradier's JSON field names, order and types: prices as numbers,
  * dates as {@code "YYYY-MM-DD"} strings, {@code trade_date}/{@code bid_date}/{@code ask_date} as
- * epoch milliseconds, {@code greeks.updated_at} as {@code "YYYY-MM-DD HH:MM:SS"} in
- * America/New_York. Greeks have 6 significant digits, IVs 6 decimals. Stateless.
+ * epoch milliseconds, {@code greeks.updated_at} as {@code "YYYY-MM-DD HH:MM:SS"} in UTC, as Tradier's
+ * read. Greeks have 6 significant digits, IVs 6 decimals. Indexes carry Tradier's placeholders: no book
+ * ({@code bid}/{@code ask} null, sizes 0, {@code bid_date}/{@code ask_date} 0), volume and average volume 0,
+ * {@code week_52_high}/{@code week_52_low} 0.0. Outside market hours a contract that did not trade today has
+ * {@code greeks: null}. Stateless.
  */
 final class TradierJson {
 
   private static final DateTimeFormatter UPDATED_AT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
-      .withZone(MarketCalendar.NEW_YORK);
+      .withZone(java.time.ZoneOffset.UTC);
 
   private TradierJson() {
   }
@@ -46,11 +49,27 @@ final class TradierJson {
     n.put("asksize", q.askSize());
     n.put("askexch", q.askExchange());
     n.put("ask_date", q.quoteDate());
-    n.put("root_symbols", s.symbol());
+    n.put("root_symbols", String.join(",", s.roots()));
+    if (s.index()) {
+      // an index has no book and no volume; Tradier fills the fields with placeholders
+      n.putNull("bid");
+      n.putNull("ask");
+      n.put("bidsize", 0);
+      n.put("asksize", 0);
+      n.putNull("bidexch");
+      n.putNull("askexch");
+      n.put("bid_date", 0);
+      n.put("ask_date", 0);
+      n.put("volume", 0);
+      n.put("last_volume", 0);
+      n.put("average_volume", 0);
+      n.put("week_52_high", 0.0);
+      n.put("week_52_low", 0.0);
+    }
     return n;
   }
 
-  static ObjectNode option(OptionQuote q, boolean greeks) {
+  static ObjectNode option(OptionQuote q, boolean greeks, boolean marketOpen) {
     ObjectNode n = Json.object();
     n.put("symbol", q.symbol());
     n.put("description", q.description());
@@ -65,7 +84,7 @@ final class TradierJson {
     n.put("close", q.close());
     n.put("bid", q.bid());
     n.put("ask", q.ask());
-    n.put("underlying", q.occ().root());
+    n.put("underlying", q.underlying());
     n.put("strike", q.occ().strike());
     n.put("change_percentage", q.changePercentage());
     n.put("average_volume", 0);
@@ -86,7 +105,9 @@ final class TradierJson {
     n.put("expiration_type", q.expiration().type());
     n.put("option_type", q.occ().type().wire());
     n.put("root_symbol", q.occ().root());
-    if (greeks) {
+    if (greeks && !marketOpen && q.volume() == 0) {
+      n.putNull("greeks"); // outside hours, Tradier has no greeks for contracts that did not trade
+    } else if (greeks) {
       Greeks g = q.greeks();
       ObjectNode gn = n.putObject("greeks");
       gn.put("delta", Money.significant(g.delta(), 6));
@@ -104,14 +125,14 @@ final class TradierJson {
     return n;
   }
 
-  static ObjectNode bar(Bar b) {
+  static ObjectNode bar(Bar b, boolean index) {
     ObjectNode n = Json.object();
     n.put("date", b.date().toString());
     n.put("open", b.open());
     n.put("high", b.high());
     n.put("low", b.low());
     n.put("close", b.close());
-    n.put("volume", b.volume());
+    n.put("volume", index ? 0 : b.volume());
     return n;
   }
 

@@ -23,7 +23,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The simulated universe: 36 large US stocks and 10 ETFs with real tickers and names. Prices,
+ * The simulated universe: 36 large US stocks, 10 ETFs and 2 indexes (SPX with its weekly root SPXW, VIX) with real
+ * tickers and names; PLTR also lists an adjusted root, PLTR1, as after a corporate action. Prices,
  * volatilities and yields are plausible round numbers for the anchor day, not market data; the
  * tick tiers are the simulator's choice, not a statement about the real penny program.
  *
@@ -65,7 +66,8 @@ final class Universe {
       stock("CAT", "Caterpillar Inc", "N", 580.0, 0.30, 0.0100, 3_000_000, NICKEL, STOCK, NORMAL),
       stock("NKE", "Nike Inc Class B", "N", 63.0, 0.35, 0.0260, 15_000_000, PENNY, STOCK, NORMAL),
       stock("MCD", "McDonald's Corp", "N", 305.0, 0.17, 0.0240, 3_500_000, NICKEL, STOCK, NORMAL),
-      stock("PLTR", "Palantir Technologies Inc Class A", "Q", 180.0, 0.60, 0.0, 60_000_000, PENNY, GROWTH, HIGH),
+      withRoots(stock("PLTR", "Palantir Technologies Inc Class A", "Q", 180.0, 0.60, 0.0, 60_000_000, PENNY, GROWTH,
+          HIGH), "PLTR1"),
       stock("F", "Ford Motor Co", "N", 13.5, 0.33, 0.0450, 60_000_000, PENNY, STOCK, HIGH),
       stock("T", "AT&T Inc", "N", 25.0, 0.22, 0.0450, 35_000_000, PENNY, STOCK, NORMAL),
       etf("SPY", "SPDR S&P 500 ETF Trust", "P", 685.0, 0.16, 0.0120, 70_000_000, PENNY_ALL, INDEX, TOP),
@@ -77,9 +79,13 @@ final class Universe {
       etf("TLT", "iShares 20+ Year Treasury Bond ETF", "Q", 88.0, 0.14, 0.0430, 35_000_000, PENNY, RATES, HIGH),
       etf("XLF", "Financial Select Sector SPDR Fund", "P", 55.0, 0.18, 0.0140, 40_000_000, PENNY, INDEX, HIGH),
       etf("XLE", "Energy Select Sector SPDR Fund", "P", 90.0, 0.22, 0.0320, 15_000_000, PENNY, INDEX, NORMAL),
-      etf("EEM", "iShares MSCI Emerging Markets ETF", "P", 53.0, 0.18, 0.0220, 25_000_000, PENNY, INDEX, HIGH)));
+      etf("EEM", "iShares MSCI Emerging Markets ETF", "P", 53.0, 0.18, 0.0220, 25_000_000, PENNY, INDEX, HIGH),
+      index("SPX", "S&P 500 Index", "C", 6850.0, 0.16, 0.0120, PENNY_ALL, TOP, "SPXW"),
+      index("VIX", "CBOE Volatility Index", "C", 16.0, 0.90, 0.0, PENNY, HIGH)));
 
   private final Map<String, Security> bySymbol;
+  /** Every option root (SPXW, PLTR1 as well as the symbols) to its underlying. */
+  private final Map<String, Security> byRoot;
 
   Universe(Collection<Security> securities) {
     Map<String, Security> map = new LinkedHashMap<>();
@@ -89,6 +95,20 @@ final class Universe {
       }
     }
     this.bySymbol = map;
+    Map<String, Security> roots = new LinkedHashMap<>();
+    for (Security s : securities) {
+      for (String root : s.roots()) {
+        if (roots.put(root, s) != null) {
+          throw new IllegalArgumentException("duplicate option root: " + root);
+        }
+      }
+    }
+    this.byRoot = roots;
+  }
+
+  /** The underlying of an option root: {@code SPXW -> SPX}, {@code PLTR1 -> PLTR}, {@code AAPL -> AAPL}. */
+  Optional<Security> byRoot(String root) {
+    return Optional.ofNullable(byRoot.get(root));
   }
 
   static Universe standard() {
@@ -137,12 +157,35 @@ final class Universe {
   private static Security stock(String symbol, String name, String exchange, double price, double vol, double yield,
                   long averageVolume, Security.TickTier ticks, Security.Smile smile,
                   Security.Liquidity liquidity) {
-    return new Security(symbol, name, exchange, false, price, vol, yield, averageVolume, ticks, smile, liquidity);
+    return new Security(symbol, name, exchange, "stock", List.of(symbol), price, vol, yield, averageVolume, ticks,
+        smile, liquidity);
   }
 
   private static Security etf(String symbol, String name, String exchange, double price, double vol, double yield,
                 long averageVolume, Security.TickTier ticks, Security.Smile smile,
                 Security.Liquidity liquidity) {
-    return new Security(symbol, name, exchange, true, price, vol, yield, averageVolume, ticks, smile, liquidity);
+    return new Security(symbol, name, exchange, "etf", List.of(symbol), price, vol, yield, averageVolume, ticks,
+        smile, liquidity);
+  }
+
+  /**
+   * An index: not traded itself (no book, volume 0), options on it. The average volume drives only the options'
+   * open interest, as if it were an ETF's share volume.
+   */
+  private static Security index(String symbol, String name, String exchange, double price, double vol, double yield,
+      Security.TickTier ticks, Security.Liquidity liquidity, String... otherRoots) {
+    List<String> roots = new ArrayList<>();
+    roots.add(symbol);
+    roots.addAll(List.of(otherRoots));
+    return new Security(symbol, name, exchange, "index", roots, price, vol, yield, 40_000_000, ticks, INDEX,
+        liquidity);
+  }
+
+  /** A stock with contracts of another root besides its own, as after a corporate action (PLTR1). */
+  private static Security withRoots(Security s, String... otherRoots) {
+    List<String> roots = new ArrayList<>(s.roots());
+    roots.addAll(List.of(otherRoots));
+    return new Security(s.symbol(), s.description(), s.exchange(), s.type(), roots, s.anchorPrice(), s.vol(),
+        s.dividendYield(), s.averageVolume(), s.ticks(), s.smile(), s.spread());
   }
 }
