@@ -60,16 +60,21 @@ public final class DashboardApp implements AutoCloseable {
   private final Optional<MarketSim> simulator;
   private final WebServer web;
   private final MarketCache cache;
+  private final CacheWriter writer;
+  private final MarketDataService market;
   private final Deque<AutoCloseable> resources;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private DashboardApp(DashboardConfig config, CircuitBreakerRegistry breakers, Optional<MarketSim> simulator,
-      WebServer web, MarketCache cache, Deque<AutoCloseable> resources) {
+      WebServer web, MarketCache cache, CacheWriter writer, MarketDataService market,
+      Deque<AutoCloseable> resources) {
     this.config = config;
     this.breakers = breakers;
     this.simulator = simulator;
     this.web = web;
     this.cache = cache;
+    this.writer = writer;
+    this.market = market;
     this.resources = resources;
   }
 
@@ -174,7 +179,7 @@ public final class DashboardApp implements AutoCloseable {
           sim == null ? Optional.empty() : Optional.of(upstream), events, history, metrics));
       opened.push(web);
       LOG.info("dashboard started: {}", config);
-      return new DashboardApp(config, registry, Optional.ofNullable(sim), web, cache, opened);
+      return new DashboardApp(config, registry, Optional.ofNullable(sim), web, cache, writer, market, opened);
     } catch (RuntimeException e) {
       closeAll(opened);
       throw e instanceof IllegalStateException ? e : new IllegalStateException(e.getMessage(), e);
@@ -249,6 +254,28 @@ public final class DashboardApp implements AutoCloseable {
   /** The cache, for tests. */
   MarketCache cache() {
     return cache;
+  }
+
+  /** The cache writer, for tests: its counters, and {@link CacheWriter#awaitIdle}. */
+  CacheWriter cacheWriter() {
+    return writer;
+  }
+
+  /** The market-data service, for tests: its memory counters. */
+  MarketDataService market() {
+    return market;
+  }
+
+  /** Waits until every answer handed to the cache writer is written (tests read the tables right after). */
+  void awaitCacheWrites() {
+    try {
+      if (!writer.awaitIdle(java.time.Duration.ofSeconds(30))) {
+        throw new IllegalStateException("the cache writer did not finish within 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Stops the web server, then the service, closes the cache (releasing its file lock) and the simulator. */

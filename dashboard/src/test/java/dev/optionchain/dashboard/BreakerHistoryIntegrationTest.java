@@ -41,7 +41,7 @@ class BreakerHistoryIntegrationTest {
   private Api sim;
 
   private void start(ManualClock c) {
-    app = TestDashboards.start(dataDir, c, Map.of());
+    app = TestDashboards.start(dataDir, c, TestDashboards.withoutMemory(Map.of()));
     api = new Api(app.url());
     sim = new Api(app.simulator().orElseThrow().baseUrl());
   }

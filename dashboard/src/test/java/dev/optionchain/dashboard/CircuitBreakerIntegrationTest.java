@@ -32,7 +32,7 @@ class CircuitBreakerIntegrationTest {
   private String otherSymbol;
 
   private void start(Map<String, String> overrides) {
-    app = TestDashboards.start(dataDir, clock, overrides);
+    app = TestDashboards.start(dataDir, clock, TestDashboards.withoutMemory(overrides));
     api = new Api(app.url());
     sim = new Api(app.simulator().orElseThrow().baseUrl());
     List<String> symbols = app.simulator().orElseThrow().symbols();
@@ -98,6 +98,7 @@ class CircuitBreakerIntegrationTest {
     assertThat(row.path("call").path("greeks").path("delta").asDouble()).isBetween(0.0, 1.0);
     assertThat(row.path("put").path("greeks").path("delta").asDouble()).isBetween(-1.0, 0.0);
 
+    app.awaitCacheWrites();
     assertThat(app.cache().rowCount("quotes")).isEqualTo(1);
     assertThat(app.cache().rowCount("ticker_info")).isEqualTo(1);
     assertThat(app.cache().rowCount("price_history")).isGreaterThan(200);
@@ -194,22 +195,32 @@ class CircuitBreakerIntegrationTest {
   }
 
   @Test
-  void aRateLimitStormTripsTheBreakerAndHonoursRetryAfter() {
+  void whenTheUpstreamSaysItsBudgetIsSpentNothingIsCalledUntilItsWindowEnds() {
     start(Map.of());
     assertThat(api.get("/api/quote/" + symbol).status()).isEqualTo(200);
     fault("quotes", "rate_limit", "\"perMinute\":1");
     long before = upstreamRequests("quotes");
-    assertThat(api.get("/api/quote/" + symbol).status()).as("the one call of the budget").isEqualTo(200);
+    Api.Response last = api.get("/api/quote/" + symbol);
+    assertThat(last.status()).as("the one call of the budget").isEqualTo(200);
+    assertThat(last.json().path("source").asText()).isEqualTo("live");
     for (int i = 0; i < 8; i++) {
       Api.Response r = api.get("/api/quote/" + symbol);
       assertThat(r.status()).as("%s", r).isEqualTo(200);
       assertThat(r.json().path("source").asText()).isEqualTo("cache");
+      assertThat(r.json().path("reason").asText()).isEqualTo("rate_limited");
+      assertThat(r.json().path("retryAfterSeconds").asLong()).isBetween(1L, 60L);
+      assertThat(r.json().path("asOf").asText()).isEqualTo(last.json().path("asOf").asText());
     }
-    assertThat(breaker("current_price").isOpen()).isTrue();
+    Api.Response uncached = api.get("/api/quote/" + otherSymbol);
+    assertThat(uncached.status()).as("nothing cached: 503 without calling").isEqualTo(503);
+    assertThat(uncached.header("Retry-After")).isPresent();
     assertThat(upstreamRequests("quotes") - before)
-        .as("the budget's call, the 429, then nothing until Retry-After").isEqualTo(2);
-    Api.Response health = api.get("/api/health/circuit-breakers");
-    assertThat(health.json().path("breakers").path("current_price").path("failureCount").asInt()).isEqualTo(5);
+        .as("X-Ratelimit-Available: 0 was believed: no 429 asked for, no call made").isEqualTo(1);
+    assertThat(breaker("current_price").isClosed()).isTrue();
+    assertThat(breaker("current_price").getStatus().failureCount()).as("not calling is no failure").isZero();
+
+    clock.advance(Duration.ofSeconds(61));
+    assertThat(api.get("/api/quote/" + symbol).json().path("source").asText()).as("a new window").isEqualTo("live");
   }
 
   @Test
@@ -253,6 +264,7 @@ class CircuitBreakerIntegrationTest {
     assertThat(r.json().path("source").asText()).isEqualTo("cache");
     assertThat(r.json().path("error").isMissingNode()).isTrue();
     assertThat(r.json().path("data").path("rows").size()).isEqualTo(rows);
+    app.awaitCacheWrites();
     assertThat(app.cache().rowCount("option_quotes")).isEqualTo(rows * 2L);
     assertThat(breaker("options_chain").getStatus().failureCount()).isEqualTo(1);
   }

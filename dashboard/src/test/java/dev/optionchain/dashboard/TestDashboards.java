@@ -27,6 +27,19 @@ public final class TestDashboards {
     return DashboardConfig.from(Settings.defaults().with(m, "test"));
   }
 
+  /**
+   * The overrides plus {@code fresh-for 0s} on every breaker: every request goes to the upstream (tests of the
+   * breakers themselves, which count upstream calls request by request).
+   */
+  public static Map<String, String> withoutMemory(Map<String, String> overrides) {
+    Map<String, String> m = new HashMap<>();
+    for (String name : DashboardConfig.BREAKER_NAMES) {
+      m.put("breaker." + name + ".fresh-for", "0s");
+    }
+    m.putAll(overrides);
+    return m;
+  }
+
   public static DashboardApp start(Path dataDir, ManualClock clock, Map<String, String> overrides) {
     return DashboardApp.start(config(dataDir, overrides), clock);
   }

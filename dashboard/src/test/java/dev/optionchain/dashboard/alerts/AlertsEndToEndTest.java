@@ -42,7 +42,8 @@ class AlertsEndToEndTest {
   void aWebhookReceivesTheTripAndTheRecovery() throws Exception {
     ManualClock clock = TestDashboards.clock();
     try (WebhookReceiver receiver = WebhookReceiver.start();
-        DashboardApp app = TestDashboards.start(dataDir, clock, Map.of("alerts.webhooks", receiver.uri().toString()))) {
+        DashboardApp app = TestDashboards.start(dataDir, clock,
+            TestDashboards.withoutMemory(Map.of("alerts.webhooks", receiver.uri().toString())))) {
       tripAndRecoverChains(app, clock);
       for (int i = 0; i < 2; i++) {
         assertThat(receiver.awaitRequest(Duration.ofSeconds(20))).as("alert %d", i).isTrue();
@@ -65,8 +66,8 @@ class AlertsEndToEndTest {
   void aHangingReceiverDoesNotSlowRequests() {
     ManualClock clock = TestDashboards.clock();
     try (WebhookReceiver receiver = WebhookReceiver.start().hang();
-        DashboardApp app = TestDashboards.start(dataDir, clock, Map.of("alerts.webhooks", receiver.uri().toString(),
-            "alerts.timeout", "30s"))) {
+        DashboardApp app = TestDashboards.start(dataDir, clock,
+            TestDashboards.withoutMemory(Map.of("alerts.webhooks", receiver.uri().toString(), "alerts.timeout", "30s")))) {
       String path = tripAndRecoverChains(app, clock);
       Api api = new Api(app.url());
       long start = System.nanoTime();

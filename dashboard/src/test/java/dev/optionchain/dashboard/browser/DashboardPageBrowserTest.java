@@ -59,7 +59,8 @@ class DashboardPageBrowserTest {
 
   @BeforeEach
   void start() {
-    app = TestDashboards.start(dataDir, clock, Map.of());
+    // the chain is reloaded until its breaker trips: every reload must reach the upstream
+    app = TestDashboards.start(dataDir, clock, Map.of("breaker.options_chain.fresh-for", "0s"));
     browser = Chromium.start(profile);
     page = new DashboardPage(browser, SCREENSHOTS);
   }

@@ -41,7 +41,7 @@ class MetricsEndpointTest {
 
   @Test
   void metricsFollowATripAndARecoveryOfTheOptionChainBreaker() {
-    app = TestDashboards.start(dataDir, clock, Map.of());
+    app = TestDashboards.start(dataDir, clock, TestDashboards.withoutMemory(Map.of()));
     Api api = new Api(app.url());
     Api sim = new Api(app.simulator().orElseThrow().baseUrl());
     List<String> symbols = app.simulator().orElseThrow().symbols();
