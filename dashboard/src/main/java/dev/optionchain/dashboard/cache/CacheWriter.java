@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #close} writes everything still pending (retrying as above) before it returns, so a clean shutdown loses
  * nothing; submits after close are dropped.
  *
+ * <p>{@link #pending} sees an answer from its submit until it is committed (also while its batch is being written),
+ * so a read of the cache never misses an answer that was accepted.
+ *
  * <p>Thread-safe: {@link #submit} and {@link #pending} take one short lock and never wait on the database.
  */
 public final class CacheWriter implements AutoCloseable {
@@ -76,6 +79,8 @@ public final class CacheWriter implements AutoCloseable {
   private final Condition changed = lock.newCondition();
   private final LinkedHashMap<List<Object>, Entry> pending = new LinkedHashMap<>();
   private final Thread thread;
+  /** The batch being written: still readable through {@link #pending} until it is committed. */
+  private Map<List<Object>, Entry> writing = Map.of();
   private int inFlight;
   private boolean closing;
 
@@ -151,7 +156,11 @@ public final class CacheWriter implements AutoCloseable {
   public <K, V> Optional<Cached<V>> pending(KeyedStore<K, V> store, K key) {
     lock.lock();
     try {
-      Entry e = pending.get(List.of(store.name(), key));
+      List<Object> k = List.of(store.name(), key);
+      Entry e = pending.get(k);
+      if (e == null) {
+        e = writing.get(k);
+      }
       return e == null ? Optional.empty()
           : Optional.of(new Cached<>((V) e.write().value(), e.write().fetchedAt()));
     } finally {
@@ -250,6 +259,7 @@ public final class CacheWriter implements AutoCloseable {
       lock.lock();
       try {
         inFlight = 0;
+        writing = Map.of();
         changed.signalAll();
       } finally {
         lock.unlock();
@@ -271,11 +281,15 @@ public final class CacheWriter implements AutoCloseable {
         changed.awaitUninterruptibly();
       }
       List<Entry> batch = new ArrayList<>(Math.min(settings.batchSize(), pending.size()));
+      Map<List<Object>, Entry> taken = new java.util.HashMap<>();
       Iterator<Map.Entry<List<Object>, Entry>> it = pending.entrySet().iterator();
       while (it.hasNext() && batch.size() < settings.batchSize()) {
-        batch.add(it.next().getValue());
+        Map.Entry<List<Object>, Entry> next = it.next();
+        batch.add(next.getValue());
+        taken.put(next.getKey(), next.getValue());
         it.remove();
       }
+      writing = taken;
       inFlight = batch.size();
       return batch;
     } finally {
