@@ -62,11 +62,12 @@ public final class DashboardApp implements AutoCloseable {
   private final MarketCache cache;
   private final CacheWriter writer;
   private final MarketDataService market;
+  private final Database db;
   private final Deque<AutoCloseable> resources;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private DashboardApp(DashboardConfig config, CircuitBreakerRegistry breakers, Optional<MarketSim> simulator,
-      WebServer web, MarketCache cache, CacheWriter writer, MarketDataService market,
+      WebServer web, MarketCache cache, CacheWriter writer, MarketDataService market, Database db,
       Deque<AutoCloseable> resources) {
     this.config = config;
     this.breakers = breakers;
@@ -75,6 +76,7 @@ public final class DashboardApp implements AutoCloseable {
     this.cache = cache;
     this.writer = writer;
     this.market = market;
+    this.db = db;
     this.resources = resources;
   }
 
@@ -179,7 +181,7 @@ public final class DashboardApp implements AutoCloseable {
           sim == null ? Optional.empty() : Optional.of(upstream), events, history, metrics));
       opened.push(web);
       LOG.info("dashboard started: {}", config);
-      return new DashboardApp(config, registry, Optional.ofNullable(sim), web, cache, writer, market, opened);
+      return new DashboardApp(config, registry, Optional.ofNullable(sim), web, cache, writer, market, db, opened);
     } catch (RuntimeException e) {
       closeAll(opened);
       throw e instanceof IllegalStateException ? e : new IllegalStateException(e.getMessage(), e);
@@ -254,6 +256,11 @@ public final class DashboardApp implements AutoCloseable {
   /** The cache, for tests. */
   MarketCache cache() {
     return cache;
+  }
+
+  /** The database, for tests. */
+  Database database() {
+    return db;
   }
 
   /** The cache writer, for tests: its counters, and {@link CacheWriter#awaitIdle}. */
