@@ -139,6 +139,7 @@ final class Fetcher<K, V> {
   private Cached<V> load(K key) {
     Optional<Cached<V>> derived = shortcut.apply(key);
     if (derived.isPresent()) {
+      lastGood.put(key, derived.get().value(), derived.get().fetchedAt());
       return derived.get();
     }
     boolean known = lastGood.knows(key);
