@@ -60,6 +60,12 @@ public final class PageViewers {
 
   private final URI base;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /** Runs a page's parallel requests, as a browser does (several connections per host). */
+  private final java.util.concurrent.ExecutorService browser = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "browser");
+    t.setDaemon(true);
+    return t;
+  });
   private final Map<String, LongAdder> statuses = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> sources = new ConcurrentHashMap<>();
   private final List<long[]> latencies = new ArrayList<>();
@@ -190,9 +196,9 @@ public final class PageViewers {
 
   private void load(View view, long[] mine, Random random) {
     List<CompletableFuture<String>> parts = List.of(
-        CompletableFuture.supplyAsync(() -> page(mine, "/api/quote/" + view.symbol)),
-        CompletableFuture.supplyAsync(() -> page(mine, "/api/info/" + view.symbol)),
-        CompletableFuture.supplyAsync(() -> page(mine, historyPath(view))));
+        CompletableFuture.supplyAsync(() -> page(mine, "/api/quote/" + view.symbol), browser),
+        CompletableFuture.supplyAsync(() -> page(mine, "/api/info/" + view.symbol), browser),
+        CompletableFuture.supplyAsync(() -> page(mine, historyPath(view)), browser));
     String expirations = page(mine, "/api/options/" + view.symbol + "/expirations");
     parts.forEach(CompletableFuture::join);
     Matcher m = DATES.matcher(expirations == null ? "" : expirations);
@@ -207,10 +213,10 @@ public final class PageViewers {
     List<CompletableFuture<String>> parts = new ArrayList<>();
     for (String path : List.of("/api/quote/" + view.symbol, "/api/info/" + view.symbol, historyPath(view),
         "/api/options/" + view.symbol + "/expirations")) {
-      parts.add(CompletableFuture.supplyAsync(() -> page(mine, path)));
+      parts.add(CompletableFuture.supplyAsync(() -> page(mine, path), browser));
     }
     if (view.expiration != null) {
-      parts.add(CompletableFuture.supplyAsync(() -> page(mine, chainPath(view))));
+      parts.add(CompletableFuture.supplyAsync(() -> page(mine, chainPath(view)), browser));
     }
     parts.forEach(CompletableFuture::join);
   }

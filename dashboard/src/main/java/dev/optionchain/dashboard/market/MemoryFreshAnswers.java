@@ -19,7 +19,9 @@ import java.util.function.Function;
  *
  * <p>Single flight is the cache's own: the first caller of a missing key puts an incomplete future in the cache
  * and completes it on its own thread (no hop to another pool); later callers find that future and wait for it. A
- * future that completes exceptionally is removed by the cache, so a failure is never served from memory. With
+ * failure completes the future normally with an {@code Outcome} holding the exception (so that the cache does not
+ * log every refused call as a failed load), which expires at once and is removed: the callers that waited for it
+ * rethrow it, and it is never served from memory afterwards. With
  * {@code 0s} fresh-for an answer expires as it completes: callers still share a load in flight, but nothing is
  * kept. Cache maintenance runs on the callers' threads; the class starts no thread. Thread-safe.
  *
@@ -28,7 +30,10 @@ import java.util.function.Function;
  */
 final class MemoryFreshAnswers<K, V> implements FreshAnswers<K, V> {
 
-  private final AsyncCache<K, Cached<V>> cache;
+  /** A load's result: the answer, or the exception every waiting caller rethrows. */
+  private record Outcome<V>(Cached<V> answer, Throwable error) {}
+
+  private final AsyncCache<K, Outcome<V>> cache;
   private final LongAdder hits = new LongAdder();
   private final LongAdder loads = new LongAdder();
   private final LongAdder joined = new LongAdder();
@@ -38,19 +43,19 @@ final class MemoryFreshAnswers<K, V> implements FreshAnswers<K, V> {
         .maximumSize(maxEntries)
         .ticker(clock::nanoTime)
         .executor(Runnable::run)
-        .expireAfter(new Expiry<K, Cached<V>>() {
+        .expireAfter(new Expiry<K, Outcome<V>>() {
           @Override
-          public long expireAfterCreate(K key, Cached<V> value, long currentTime) {
-            return nanos(freshFor, clock);
+          public long expireAfterCreate(K key, Outcome<V> value, long currentTime) {
+            return value.error() != null ? 0 : nanos(freshFor, clock);
           }
 
           @Override
-          public long expireAfterUpdate(K key, Cached<V> value, long currentTime, long currentDuration) {
-            return nanos(freshFor, clock);
+          public long expireAfterUpdate(K key, Outcome<V> value, long currentTime, long currentDuration) {
+            return value.error() != null ? 0 : nanos(freshFor, clock);
           }
 
           @Override
-          public long expireAfterRead(K key, Cached<V> value, long currentTime, long currentDuration) {
+          public long expireAfterRead(K key, Outcome<V> value, long currentTime, long currentDuration) {
             return currentDuration;
           }
         })
@@ -67,41 +72,44 @@ final class MemoryFreshAnswers<K, V> implements FreshAnswers<K, V> {
 
   @Override
   public Cached<V> get(K key, Function<K, Cached<V>> load) {
-    CompletableFuture<Cached<V>> mine = new CompletableFuture<>();
-    CompletableFuture<Cached<V>> shared = cache.get(key, (k, executor) -> mine);
+    CompletableFuture<Outcome<V>> mine = new CompletableFuture<>();
+    CompletableFuture<Outcome<V>> shared = cache.get(key, (k, executor) -> mine);
     if (shared == mine) {
       loads.increment();
       try {
-        mine.complete(load.apply(key));
+        mine.complete(new Outcome<>(load.apply(key), null));
       } catch (RuntimeException | Error e) {
-        mine.completeExceptionally(e);
+        mine.complete(new Outcome<>(null, e));
+        cache.asMap().remove(key, mine);
       }
     } else if (shared.isDone()) {
       hits.increment();
     } else {
       joined.increment();
     }
+    Outcome<V> outcome;
     try {
-      return shared.join();
+      outcome = shared.join();
     } catch (CompletionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException r) {
-        throw r;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw e;
+      throw e; // never: futures are completed normally
     }
+    Throwable error = outcome.error();
+    if (error instanceof RuntimeException r) {
+      throw r;
+    }
+    if (error instanceof Error err) {
+      throw err;
+    }
+    return outcome.answer();
   }
 
   @Override
   public Optional<Cached<V>> peek(K key) {
-    CompletableFuture<Cached<V>> f = cache.getIfPresent(key);
-    if (f == null || !f.isDone() || f.isCompletedExceptionally()) {
+    CompletableFuture<Outcome<V>> f = cache.getIfPresent(key);
+    if (f == null || !f.isDone() || f.join().error() != null) {
       return Optional.empty();
     }
-    return Optional.of(f.join());
+    return Optional.of(f.join().answer());
   }
 
   /** @return answers served from memory */

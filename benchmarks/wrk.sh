@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# The healthy-path figures of issue 10, item 6, side by side with the simulator in one run:
+#   1. a hot quote at 32 connections: the simulator's own throughput and latency, then the dashboard's;
+#   2. upstream calls per second for that one hot key while the dashboard is under load;
+#   3. the first request for data never seen before (expirations of a new symbol), simulator vs dashboard;
+#   4. the count of upstream calls of the whole run.
+#
+#   (cd .. && mvn -B -ntp -pl dashboard -am package -DskipTests)   # dashboard/target/dashboard.jar, marketsim/target/marketsim.jar
+#   ./wrk.sh                         # 30 s per wrk run (the official figures)
+#   DURATION=5s ./wrk.sh             # a short run, for direction only
+#
+# Needs wrk and curl. Starts the simulator and the dashboard as separate processes on free ports (the dashboard
+# pointed at the simulator, its defaults otherwise: fresh-for 2 s for quotes, budget 120 calls a minute), stops them
+# at the end. Prints Markdown tables; keeps the raw wrk output in target/wrk-<UTC time>/.
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=..
+SIM_JAR=$ROOT/marketsim/target/marketsim.jar
+DASH_JAR=$ROOT/dashboard/target/dashboard.jar
+for jar in "$SIM_JAR" "$DASH_JAR"; do
+  [[ -f $jar ]] || { echo "no $jar: build with (cd .. && mvn -B -ntp -pl dashboard -am package -DskipTests)" >&2; exit 1; }
+done
+command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
+
+DURATION=${DURATION:-30s}
+CONNECTIONS=${CONNECTIONS:-32}
+THREADS=${THREADS:-2}
+FIRST_SYMBOLS=${FIRST_SYMBOLS:-20}
+OUT=${OUT:-target/wrk-$(date -u +%Y%m%dT%H%M%SZ)}
+mkdir -p "$OUT"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+SIM_PORT=$(free_port)
+DASH_PORT=$(free_port)
+DATA=$(mktemp -d)
+SIM=http://localhost:$SIM_PORT
+DASH=http://localhost:$DASH_PORT
+
+java -jar "$SIM_JAR" --port "$SIM_PORT" >"$OUT/sim.log" 2>&1 &
+sim_pid=$!
+java -jar "$DASH_JAR" --port "$DASH_PORT" --data-dir "$DATA" --set "upstream.base-url=$SIM" >"$OUT/dashboard.log" 2>&1 &
+dash_pid=$!
+cleanup() { kill "$dash_pid" "$sim_pid" 2>/dev/null || true; wait "$dash_pid" "$sim_pid" 2>/dev/null || true; rm -rf "$DATA"; }
+trap cleanup EXIT
+
+for url in "$SIM/sim/stats" "$DASH/health/ready"; do
+  for _ in $(seq 1 100); do curl -sf -o /dev/null "$url" && break; sleep 0.2; done
+  curl -sf -o /dev/null "$url" || { echo "not ready: $url" >&2; exit 1; }
+done
+
+{
+  echo "date: $(date -u +%FT%TZ)"
+  echo "cpu: $(lscpu | sed -n 's/^Model name: *//p') x $(nproc)"
+  echo "java: $(java -version 2>&1 | head -1)"
+  echo "wrk: -t$THREADS -c$CONNECTIONS -d$DURATION --latency"
+  echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+} | tee "$OUT/env.txt"
+
+sim_requests() { curl -s "$SIM/sim/stats" | python3 -c 'import json,sys; d=json.load(sys.stdin)["endpoints"]; print(d[sys.argv[1]]["requests"] if len(sys.argv)>1 else sum(e["requests"] for e in d.values()))' "$@"; }
+wrk_row() { # name file -> | name | req/s | p50 | p99 |
+  python3 - "$1" "$2" <<'PY'
+import re, sys
+name, path = sys.argv[1], sys.argv[2]
+t = open(path).read()
+rps = re.search(r"Requests/sec:\s+([\d.]+)", t).group(1)
+def pct(p):
+    m = re.search(r"^\s+" + p + r"%\s+([\d.]+)(us|ms|s)\s*$", t, re.M)
+    v, u = float(m.group(1)), m.group(2)
+    return v / 1000 if u == "us" else v * 1000 if u == "s" else v
+non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", t)
+print(f"| {name} | {float(rps):,.0f} | {pct('50'):.2f} | {pct('99'):.2f} | {non2xx.group(1) if non2xx else 0} |")
+PY
+}
+
+# 1 + 2: the hot quote
+curl -s -o /dev/null -H 'Accept: application/json' "$SIM/v1/markets/quotes?symbols=AAPL"
+curl -s -o /dev/null "$DASH/api/quote/AAPL"
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H 'Accept: application/json' \
+  "$SIM/v1/markets/quotes?symbols=AAPL" >"$OUT/sim-quote.txt"
+before=$(sim_requests quotes)
+start=$(date +%s.%N)
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$DASH/api/quote/AAPL" >"$OUT/dashboard-quote.txt"
+end=$(date +%s.%N)
+after=$(sim_requests quotes)
+calls_per_second=$(python3 -c "print(f'{($after - $before) / ($end - $start):.2f}')")
+
+echo
+echo "### Hot quote, $CONNECTIONS connections, $DURATION each, one run"
+echo
+echo "| target | req/s | p50 (ms) | p99 (ms) | non-2xx |"
+echo "|---|---:|---:|---:|---:|"
+wrk_row "simulator: GET /v1/markets/quotes?symbols=AAPL" "$OUT/sim-quote.txt"
+wrk_row "dashboard: GET /api/quote/AAPL" "$OUT/dashboard-quote.txt"
+echo
+echo "Upstream quote calls while the dashboard was under load: $((after - before)) in $(python3 -c "print(f'{$end - $start:.1f}')") s = $calls_per_second per second (one hot key)."
+
+# 3: first requests for data never asked before. The simulator keeps per-symbol price paths once computed, so a
+# symbol asked of it once is no longer cold: the symbols alternate, even ones straight to the simulator, odd ones
+# through the dashboard (whose one upstream call is then the simulator's first for that symbol too).
+symbols=$(curl -s "$SIM/sim/universe" | python3 -c "import json,sys; print(' '.join([s['symbol'] for s in json.load(sys.stdin) if s['symbol'] != 'AAPL'][:2 * $FIRST_SYMBOLS]))")
+sim_total=0; dash_total=0; n_sim=0; n_dash=0; i=0
+for s in $symbols; do
+  if (( i % 2 == 0 )); then
+    t=$(curl -s -o /dev/null -w '%{time_total}' -H 'Accept: application/json' "$SIM/v1/markets/options/expirations?symbol=$s&includeAllRoots=true")
+    sim_total=$(python3 -c "print($sim_total + $t)"); n_sim=$((n_sim + 1)); echo "sim $s $t" >>"$OUT/first-requests.txt"
+  else
+    t=$(curl -s -o /dev/null -w '%{time_total}' "$DASH/api/options/$s/expirations")
+    dash_total=$(python3 -c "print($dash_total + $t)"); n_dash=$((n_dash + 1)); echo "dashboard $s $t" >>"$OUT/first-requests.txt"
+  fi
+  i=$((i + 1))
+done
+echo
+echo "### First request: expirations of a symbol not seen before, one curl each, mean"
+echo
+echo "| target | symbols | mean (ms) |"
+echo "|---|---:|---:|"
+python3 -c "print(f'| simulator: GET /v1/markets/options/expirations?includeAllRoots=true | $n_sim | {$sim_total / $n_sim * 1000:.2f} |')"
+python3 -c "print(f'| dashboard: GET /api/options/{{symbol}}/expirations | $n_dash | {$dash_total / $n_dash * 1000:.2f} |')"
+python3 -c "print(f'\nDashboard minus simulator: {$dash_total / $n_dash * 1000 - $sim_total / $n_sim * 1000:.2f} ms per first request.')"
+
+echo
+echo "Upstream calls of the whole run: $(sim_requests) (the simulator's /sim/stats)."
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/env.txt"
+echo "raw output: $OUT"
