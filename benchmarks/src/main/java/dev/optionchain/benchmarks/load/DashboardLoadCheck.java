@@ -107,6 +107,8 @@ public final class DashboardLoadCheck {
         "data.dir", dataDir.toString(),
         "breakers.enabled", Boolean.toString(breakers),
         "breaker.options_chain.request-timeout", timeout,
+        // every request goes past memory to the (failing) upstream or the fallback: what this check measures
+        "breaker.options_chain.fresh-for", "0s",
         "breaker.expirations.request-timeout", timeout), "load check"));
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     try (DashboardApp app = DashboardApp.start(config)) {
