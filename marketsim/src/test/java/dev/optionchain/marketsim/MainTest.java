@@ -33,8 +33,10 @@ class MainTest {
     Main.Options options = Main.Options.parse(new String[] {"--port", "0", "--seed=7", "--token", "T",
         "--fault", "{\"endpoint\":\"chains\",\"mode\":\"outage\"}",
         "--fault={\"endpoint\":\"*\",\"mode\":\"latency\",\"latencyMs\":5}", "--host", "0.0.0.0",
-        "--start-time", "2026-03-18T15:00:00Z"});
+        "--start-time", "2026-03-18T15:00:00Z", "--rate-limit=120"});
     assertThat(options.port()).isZero();
+    assertThat(options.rateLimit()).isEqualTo(120);
+    assertThat(Main.Options.parse(new String[0]).rateLimit()).as("off by default").isZero();
     assertThat(options.seed()).isEqualTo(7);
     assertThat(options.token()).isEqualTo("T");
     assertThat(options.host()).isEqualTo("0.0.0.0");
@@ -56,7 +58,8 @@ class MainTest {
             "--fault: endpoint: unknown endpoint 'x'"),
         arguments(new String[] {"--fault", "{\"endpoint\":\"quotes\",\"mode\":\"error_rate\"}"},
             "--fault: rate: missing"),
-        arguments(new String[] {"--start-time", "yesterday"}, "--start-time: 'yesterday' is not an ISO-8601"));
+        arguments(new String[] {"--start-time", "yesterday"}, "--start-time: 'yesterday' is not an ISO-8601"),
+        arguments(new String[] {"--rate-limit", "0"}, "--rate-limit: '0' is not a positive number"));
   }
 
   @ParameterizedTest
@@ -89,6 +92,7 @@ class MainTest {
 
   @Test
   void usageNamesEveryOption() {
-    assertThat(Main.USAGE).contains("--port", "--host", "--seed", "--token", "--fault", "--start-time", "--help");
+    assertThat(Main.USAGE).contains("--port", "--host", "--seed", "--token", "--fault", "--start-time",
+        "--rate-limit", "--help");
   }
 }
