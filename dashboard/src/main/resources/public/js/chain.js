@@ -82,9 +82,15 @@ export function renderChain(tbody, chain, spot, window) {
     return { shown: 0, total: 0, atm: null };
   }
   const atm = atmIndex(rows, spot);
-  const n = window === 'all' ? rows.length : Number(window);
-  const from = Math.max(0, atm - n);
-  const to = Math.min(rows.length, atm + n + 1);
+  // +-N strikes, not rows: a chain of several roots has a row per (root, strike)
+  const strikes = [...new Set(rows.map((r) => r.strike))];
+  const atmStrike = strikes.indexOf(rows[atm].strike);
+  const n = window === 'all' ? strikes.length : Number(window);
+  const lo = strikes[Math.max(0, atmStrike - n)];
+  const hi = strikes[Math.min(strikes.length - 1, atmStrike + n)];
+  const from = rows.findIndex((r) => r.strike >= lo);
+  let to = rows.length;
+  while (to > from && rows[to - 1].strike > hi) to--;
   const known = isNum(spot);
   const severalRoots = (chain.roots || []).length > 1;
   let spotDrawn = !known;
@@ -113,5 +119,5 @@ export function renderChain(tbody, chain, spot, window) {
   }
   if (!spotDrawn && spot >= rows[to - 1].strike) frag.append(spotRow());
   tbody.append(frag);
-  return { shown: to - from, total: rows.length, atm: rows[atm].strike };
+  return { shown: strikes.filter((k) => k >= lo && k <= hi).length, total: strikes.length, atm: rows[atm].strike };
 }

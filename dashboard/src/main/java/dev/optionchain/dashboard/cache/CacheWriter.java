@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Algorithm: pending writes sit in an insertion-ordered map keyed by (table, key). A newer answer for a key still
  * pending replaces the older one in place (it is never written: counted in {@link #superseded()}), so when the
- * database falls behind only the newest answer per key is written. The thread takes up to {@code batchSize} entries,
- * oldest first, and writes them in one transaction. If that fails it writes each entry in a transaction of its own,
+ * database falls behind only the newest answer per key is written. The thread waits 20 ms after an answer arrives
+ * (so that the request's answer goes out before the write takes a core, and answers arriving together share a
+ * transaction), then takes up to {@code batchSize} entries, oldest first, and writes them in one transaction. If that fails it writes each entry in a transaction of its own,
  * so that one refused value (a chain with a contract of another expiration) cannot hold the others back; each entry
  * that failed is put back (unless a newer one arrived meanwhile) and retried after {@code retryBackoff} (a real-time
  * pause of this thread), up to {@code maxAttempts} attempts in all, then dropped and logged. Every failed attempt
@@ -43,6 +44,9 @@ import org.slf4j.LoggerFactory;
 public final class CacheWriter implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(CacheWriter.class);
+
+  /** How long the writer waits after the first answer of a batch arrived before writing it (real time). */
+  static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
   /**
    * The writer's limits.
@@ -279,6 +283,17 @@ public final class CacheWriter implements AutoCloseable {
           return null;
         }
         changed.awaitUninterruptibly();
+      }
+      // linger a moment so that the answer which woke us goes out before the write takes a core, and so that
+      // answers arriving together share a transaction
+      long linger = LINGER_NANOS;
+      while (!closing && pending.size() < settings.batchSize() && linger > 0) {
+        try {
+          linger = changed.awaitNanos(linger);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
       }
       List<Entry> batch = new ArrayList<>(Math.min(settings.batchSize(), pending.size()));
       Map<List<Object>, Entry> taken = new java.util.HashMap<>();

@@ -67,6 +67,15 @@ final class DashboardPage {
     return n == null ? 0 : Integer.parseInt(n);
   }
 
+  /** Picks an expiration in the select, as a user does, and waits for that chain to be shown live. */
+  List<WebElement> chooseExpiration(String date) {
+    new Select(browser.findElement(By.id("expiration-select"))).selectByValue(date);
+    wait.withMessage("the chain of " + date).until(d -> d.findElement(By.id("chain-summary")).getText().length() > 0
+        && "live".equals(d.findElement(By.id("chain-panel")).getAttribute("data-source"))
+        && !d.findElements(By.cssSelector("#chain-body tr.chain-row .root-tag")).isEmpty());
+    return browser.findElements(By.cssSelector("#chain-body tr.chain-row"));
+  }
+
   WebElement breakerCard(String breaker) {
     return browser.findElement(By.cssSelector(".breaker-card[data-breaker='" + breaker + "']"));
   }

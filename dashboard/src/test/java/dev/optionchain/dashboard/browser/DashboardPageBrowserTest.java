@@ -133,6 +133,38 @@ class DashboardPageBrowserTest {
     }
   }
 
+  @Test
+  void aChainOfSeveralRootsShowsTheRootOfEachRow() throws IOException {
+    try {
+      String monthly = null;
+      for (var date : new dev.optionchain.dashboard.Api(app.url()).get("/api/options/SPX/expirations").json()
+          .path("data").path("dates")) {
+        java.time.LocalDate d = java.time.LocalDate.parse(date.asText());
+        if (d.getDayOfWeek() == java.time.DayOfWeek.FRIDAY && d.getDayOfMonth() >= 15 && d.getDayOfMonth() <= 21) {
+          monthly = date.asText();
+          break;
+        }
+      }
+      assertThat(monthly).as("a monthly SPX expiration").isNotNull();
+      page.open(app.url() + "/?symbol=SPX");
+      page.awaitLiveChainRows();
+      var rows = page.chooseExpiration(monthly);
+      java.util.Map<String, java.util.Set<String>> rootsByStrike = new java.util.HashMap<>();
+      for (var row : rows) {
+        rootsByStrike.computeIfAbsent(row.getAttribute("data-strike"), k -> new java.util.TreeSet<>())
+            .add(row.getAttribute("data-root"));
+      }
+      assertThat(rootsByStrike.values()).as("SPX and SPXW rows at one strike")
+          .anySatisfy(r -> assertThat(r).containsExactly("SPX", "SPXW"));
+      assertThat(browser.findElements(By.cssSelector("#chain-body .root-tag")))
+          .extracting(e -> e.getText()).contains("SPX", "SPXW");
+      page.screenshot("04-two-roots");
+    } catch (RuntimeException | AssertionError e) {
+      page.screenshot("failure-roots");
+      throw e;
+    }
+  }
+
   /** Moves the breakers' clock forward to the wall clock's time (it only ever moves forward). */
   private void catchUpWithRealTime() {
     Duration behind = Duration.between(clock.now(), Instant.now());
