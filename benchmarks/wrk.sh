@@ -75,7 +75,16 @@ PY
 # 3: first requests for data never asked before. The simulator keeps per-symbol price paths once computed, so a
 # symbol asked of it once is no longer cold: the symbols alternate, even ones straight to the simulator, odd ones
 # through the dashboard (whose one upstream call is then the simulator's first for that symbol too).
-symbols=$(curl -s "$SIM/sim/universe" | python3 -c "import json,sys; print(' '.join([s['symbol'] for s in json.load(sys.stdin) if s['symbol'] != 'AAPL'][:2 * $FIRST_SYMBOLS]))")
+# Both JVMs are warmed first (JIT, connection pools): a few seconds of quotes and the expirations of symbols that are
+# then left out of the measurement.
+universe=$(curl -s "$SIM/sim/universe" | python3 -c "import json,sys; print(' '.join(s['symbol'] for s in json.load(sys.stdin) if s['symbol'] != 'AAPL'))")
+symbols=$(echo "$universe" | tr ' ' '\n' | head -n $((2 * FIRST_SYMBOLS)) | tr '\n' ' ')
+warmup=$(echo "$universe" | tr ' ' '\n' | tail -n +$((2 * FIRST_SYMBOLS + 1)) | tr '\n' ' ')
+wrk -t"$THREADS" -c8 -d5s "$DASH/api/quote/AAPL" >/dev/null
+for s in $warmup; do
+  curl -s -o /dev/null "$DASH/api/options/$s/expirations"
+  curl -s -o /dev/null -H 'Accept: application/json' "$SIM/v1/markets/options/expirations?symbol=$s&includeAllRoots=true"
+done
 sim_total=0; dash_total=0; n_sim=0; n_dash=0; i=0
 for s in $symbols; do
   if (( i % 2 == 0 )); then
