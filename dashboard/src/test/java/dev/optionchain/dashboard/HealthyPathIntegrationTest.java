@@ -115,6 +115,16 @@ class HealthyPathIntegrationTest {
   }
 
   @Test
+  void theEmbeddedSimulatorRunsOnTheServicesOneClock() {
+    start(Map.of());
+    assertThat(sim.get("/sim/stats").json().path("since").asText()).isEqualTo(clock.now().toString());
+    clock.advance(Duration.ofHours(3));
+    assertThat(sim.delete("/sim/stats").json().path("since").asText()).isEqualTo(clock.now().toString());
+    Api.Response quote = ok("/api/quote/AAPL");
+    assertThat(quote.json().path("asOf").asText()).isEqualTo(clock.now().toString());
+  }
+
+  @Test
   void zeroFreshForAsksTheUpstreamEveryTime() {
     start(Map.of("breaker.current_price.fresh-for", "0s"));
     long before = upstream("quotes");
