@@ -8,7 +8,6 @@ import dev.optionchain.dashboard.cache.Cached;
 import dev.optionchain.dashboard.config.FreshFor;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
@@ -87,12 +86,7 @@ final class MemoryFreshAnswers<K, V> implements FreshAnswers<K, V> {
     } else {
       joined.increment();
     }
-    Outcome<V> outcome;
-    try {
-      outcome = shared.join();
-    } catch (CompletionException e) {
-      throw e; // never: futures are completed normally
-    }
+    Outcome<V> outcome = shared.join(); // completed normally, also by a failed load
     Throwable error = outcome.error();
     if (error instanceof RuntimeException r) {
       throw r;
