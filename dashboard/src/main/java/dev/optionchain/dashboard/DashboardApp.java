@@ -14,6 +14,7 @@ import dev.optionchain.dashboard.config.DashboardConfig;
 import dev.optionchain.dashboard.market.MarketDataService;
 import dev.optionchain.dashboard.market.MarketObserver;
 import dev.optionchain.dashboard.metrics.DashboardMetrics;
+import dev.optionchain.dashboard.secrets.Secrets;
 import dev.optionchain.dashboard.events.EventHub;
 import dev.optionchain.dashboard.history.BreakerHistory;
 import dev.optionchain.dashboard.upstream.TradierClient;
@@ -88,6 +89,7 @@ public final class DashboardApp implements AutoCloseable {
    */
   public static DashboardApp start(DashboardConfig config, BreakerClock clock) {
     Deque<AutoCloseable> opened = new ArrayDeque<>();
+    opened.push(config.secrets().activateInLogs()); // first: nothing below may log a secret
     try {
       MarketSim sim = null;
       URI upstream;
@@ -101,7 +103,7 @@ public final class DashboardApp implements AutoCloseable {
       } else {
         upstream = config.upstreamBaseUrl().orElseThrow();
         token = config.upstreamToken().orElse(null);
-        LOG.info("upstream: {} ({})", upstream, token == null ? "no token" : "bearer token set");
+        LOG.info("upstream: {} ({})", Secrets.shown(upstream), token == null ? "no token" : "bearer token set");
       }
       Database db = Database.open(config.dataDir().resolve(DATABASE_FILE));
       opened.push(db);

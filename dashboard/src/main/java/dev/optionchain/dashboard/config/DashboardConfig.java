@@ -1,10 +1,12 @@
 package dev.optionchain.dashboard.config;
 
+import dev.optionchain.dashboard.secrets.Secrets;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -113,11 +115,11 @@ public record DashboardConfig(
       try {
         URI uri = new URI(url);
         if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-          throw new IllegalArgumentException("alerts.webhooks must be http(s) URLs, was '" + url + "'");
+            throw new IllegalArgumentException("alerts.webhooks must be http(s) URLs, was '" + Secrets.hint(url) + "'");
         }
         out.add(uri);
       } catch (URISyntaxException e) {
-        throw new IllegalArgumentException("alerts.webhooks must be http(s) URLs, was '" + url + "'", e);
+        throw new IllegalArgumentException("alerts.webhooks must be http(s) URLs, was '" + Secrets.hint(url) + "'");
       }
     }
     return out;
@@ -153,11 +155,11 @@ public record DashboardConfig(
     try {
       URI uri = new URI(v.endsWith("/") ? v.substring(0, v.length() - 1) : v);
       if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-        throw new IllegalArgumentException("upstream.base-url must be an http(s) URL, was '" + v + "'");
+        throw new IllegalArgumentException("upstream.base-url must be an http(s) URL, was '" + Secrets.hint(v) + "'");
       }
       return Optional.of(uri);
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("upstream.base-url must be an http(s) URL, was '" + v + "'", e);
+      throw new IllegalArgumentException("upstream.base-url must be an http(s) URL, was '" + Secrets.hint(v) + "'");
     }
   }
 
@@ -165,10 +167,25 @@ public record DashboardConfig(
     return v.isEmpty() ? Optional.empty() : Optional.of(v);
   }
 
+  /**
+   * Returns every secret of this configuration: the upstream and admin tokens, the user-info of the upstream's base
+   * URL, and the alert webhooks, whose URLs are credentials ({@link Secrets#inCredentialUrl}).
+   *
+   * @return the secrets, for {@link Secrets#redact}
+   */
+  public Secrets secrets() {
+    Secrets s = Secrets.of(Arrays.asList(upstreamToken.orElse(null), adminToken.orElse(null)))
+        .and(Secrets.inUserInfo(upstreamBaseUrl.orElse(null)));
+    for (URI webhook : alerts.webhooks()) {
+      s = s.and(Secrets.inCredentialUrl(webhook));
+    }
+    return s;
+  }
+
   @Override
   public String toString() {
     return "DashboardConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", upstream="
-        + upstreamBaseUrl.map(URI::toString).orElse("embedded marketsim (seed " + simSeed + ")")
+        + upstreamBaseUrl.map(Secrets::shown).orElse("embedded marketsim (seed " + simSeed + ")")
         + ", upstreamToken=" + (upstreamToken.isPresent() ? "****" : "none")
         + ", breakersEnabled=" + breakersEnabled + ", breakers=" + breakers.values()
         + ", adminToken=" + (adminToken.isPresent() ? "****" : "none")

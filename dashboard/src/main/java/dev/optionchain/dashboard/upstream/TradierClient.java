@@ -6,6 +6,7 @@ import dev.optionchain.dashboard.model.Interval;
 import dev.optionchain.dashboard.model.OptionChain;
 import dev.optionchain.dashboard.model.PriceHistory;
 import dev.optionchain.dashboard.model.Quote;
+import dev.optionchain.dashboard.secrets.Secrets;
 import dev.optionchain.dashboard.upstream.UpstreamFailureException.Kind;
 import java.io.IOException;
 import java.net.URI;
@@ -23,6 +24,7 @@ import java.time.LocalDate;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -73,7 +75,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Nothing else escapes from a call except {@link NullPointerException} and {@link IllegalArgumentException} for
  * bad arguments. Failure messages are short (a body is quoted to at most 200 characters) and
- * never contain the token.
+ * never contain the token or the base URL's user-info ({@link Secrets#redact}), even when the upstream echoes them.
  *
  * <p>Each request is logged at DEBUG: method, path and query, status and milliseconds; never the token.
  *
@@ -104,6 +106,10 @@ public final class TradierClient {
 
   private final URI baseUrl;
   private final String base;
+  /** The base URL as messages show it: without user-info. */
+  private final String shownBase;
+  /** The token and the base URL's user-info, masked in every message. */
+  private final Secrets secrets;
   private final String authorization;
   private final HttpClient http;
   private final Clock wallClock;
@@ -126,6 +132,8 @@ public final class TradierClient {
   TradierClient(URI baseUrl, String token, Duration connectTimeout, Clock wallClock) {
     this.baseUrl = normalize(baseUrl);
     this.base = this.baseUrl.toString();
+    this.shownBase = Secrets.shown(this.baseUrl);
+    this.secrets = Secrets.inUserInfo(this.baseUrl).and(Secrets.of(Collections.singletonList(token)));
     this.authorization = token == null ? null : "Bearer " + requireToken(token);
     this.wallClock = Objects.requireNonNull(wallClock, "wallClock");
     this.http = HttpClient.newBuilder()
@@ -244,7 +252,7 @@ public final class TradierClient {
 
   @Override
   public String toString() {
-    return "TradierClient[" + base + (authorization == null ? "" : ", with token") + "]";
+    return "TradierClient[" + shownBase + (authorization == null ? "" : ", with token") + "]";
   }
 
   // ---- the exchange -----------------------------------------------------------------------------------------
@@ -288,7 +296,7 @@ public final class TradierClient {
       if (cause instanceof HttpTimeoutException) { // HttpConnectTimeoutException included
         throw noAnswer(what, uri, started, Kind.TIMEOUT, "timed out: " + cause.getMessage(), cause);
       }
-      throw noAnswer(what, uri, started, Kind.CONNECTION, "cannot reach " + base + ": " + describe(cause), cause);
+      throw noAnswer(what, uri, started, Kind.CONNECTION, "cannot reach " + shownBase + ": " + describe(cause), cause);
     }
     int status = response.statusCode();
     LOG.debug("GET {}?{} -> {} in {} ms", path, query, status, millisSince(started));
@@ -302,12 +310,12 @@ public final class TradierClient {
       Throwable cause) {
     LOG.debug("GET {}?{} failed after {} ms: {} {}", uri.getRawPath(), uri.getRawQuery(), millisSince(started),
         kind, detail);
-    return new UpstreamFailureException(kind, 0, null, what + ": " + detail, cause);
+    return new UpstreamFailureException(kind, 0, null, what + ": " + secrets.redact(detail), cause);
   }
 
   private UpstreamException statusFailure(String what, int status, HttpHeaders headers, byte[] body) {
     String fault = TradierJson.faultstring(body);
-    String detail = abbreviate(fault != null ? fault : new String(body, StandardCharsets.UTF_8));
+    String detail = secrets.redact(abbreviate(fault != null ? fault : new String(body, StandardCharsets.UTF_8)));
     String said = detail.isEmpty() ? "" : ": " + detail;
     if (status == 400) {
       return new UpstreamBadRequestException(detail.isEmpty() ? "bad request (HTTP 400)" : detail);
@@ -324,14 +332,14 @@ public final class TradierClient {
     }
     if (status == 404) {
       return new UpstreamFailureException(Kind.MALFORMED, 404, null,
-          what + " -> 404 (is the base URL " + base + " right?)" + said, null);
+          what + " -> 404 (is the base URL " + shownBase + " right?)" + said, null);
     }
     return new UpstreamFailureException(Kind.MALFORMED, status, null, what + ": unexpected status " + status + said,
         null);
   }
 
   /** Parses a 2xx body with {@code reader}; anything wrong with the body becomes MALFORMED. */
-  private static <T> T read(Exchange ex, Function<JsonNode, T> reader) {
+  private <T> T read(Exchange ex, Function<JsonNode, T> reader) {
     JsonNode root;
     try {
       root = TradierJson.MAPPER.readTree(ex.body());
@@ -354,9 +362,9 @@ public final class TradierClient {
     }
   }
 
-  private static UpstreamFailureException malformed(Exchange ex, String detail, Throwable cause) {
-    return new UpstreamFailureException(Kind.MALFORMED, ex.status(), null, ex.what() + ": malformed answer: " + detail,
-        cause);
+  private UpstreamFailureException malformed(Exchange ex, String detail, Throwable cause) {
+    return new UpstreamFailureException(Kind.MALFORMED, ex.status(), null,
+        ex.what() + ": malformed answer: " + secrets.redact(detail), cause);
   }
 
   // ---- Retry-After ------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import dev.optionchain.dashboard.market.DataUnavailableException;
 import dev.optionchain.dashboard.market.InvalidRequestException;
 import dev.optionchain.dashboard.market.NotFoundException;
 import dev.optionchain.dashboard.market.Sourced;
+import dev.optionchain.dashboard.secrets.Secrets;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place where exceptions become HTTP answers. Every answer is JSON with {@code status} and {@code error};
- * nothing a user can send produces a 500 or a stack trace.
+ * nothing a user can send produces a 500 or a stack trace. Messages of exceptions are redacted with the service's
+ * {@link Secrets} before they are written.
  *
  * <table>
  *   <caption>Statuses</caption>
@@ -30,13 +32,17 @@ final class ErrorMapper {
 
   private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
 
-  private ErrorMapper() {}
+  private final Secrets secrets;
 
-  static void register(RoutesConfig routes) {
-    routes.exception(InvalidRequestException.class, (e, ctx) -> write(ctx, 400, e.getMessage()));
-    routes.exception(NotFoundException.class, (e, ctx) -> write(ctx, 404, e.getMessage()));
-    routes.exception(DataUnavailableException.class, ErrorMapper::unavailable);
-    routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, e.getStatus(), e.getMessage()));
+  ErrorMapper(Secrets secrets) {
+    this.secrets = secrets;
+  }
+
+  void register(RoutesConfig routes) {
+    routes.exception(InvalidRequestException.class, (e, ctx) -> write(ctx, 400, secrets.redact(e.getMessage())));
+    routes.exception(NotFoundException.class, (e, ctx) -> write(ctx, 404, secrets.redact(e.getMessage())));
+    routes.exception(DataUnavailableException.class, this::unavailable);
+    routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, e.getStatus(), secrets.redact(e.getMessage())));
     routes.exception(Exception.class, (e, ctx) -> {
       LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
       write(ctx, 500, "internal error");
@@ -48,12 +54,12 @@ final class ErrorMapper {
     });
   }
 
-  private static void unavailable(DataUnavailableException e, Context ctx) {
+  private void unavailable(DataUnavailableException e, Context ctx) {
     boolean notCalled = e.cause() != Sourced.Cause.UPSTREAM_FAILED;
     int status = notCalled ? 503 : 502;
-    Map<String, Object> body = Json.error(status, notCalled
+    Map<String, Object> body = Json.error(status, secrets.redact(notCalled
         ? e.getMessage() + "; nothing cached"
-        : "upstream failed and nothing is cached: " + e.getMessage());
+        : "upstream failed and nothing is cached: " + e.getMessage()));
     body.put("breaker", e.breaker());
     body.put("reason", e.cause().name().toLowerCase(java.util.Locale.ROOT));
     e.retryAfter().ifPresent(r -> {

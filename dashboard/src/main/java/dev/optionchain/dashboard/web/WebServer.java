@@ -111,7 +111,7 @@ public final class WebServer implements AutoCloseable {
         routes.get("/api/sim/universe", proxy::relay);
       });
 
-      ErrorMapper.register(routes);
+      new ErrorMapper(config.secrets()).register(routes);
     });
     try {
       app.start();
