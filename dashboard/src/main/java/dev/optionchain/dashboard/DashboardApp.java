@@ -11,6 +11,7 @@ import dev.optionchain.dashboard.alerts.AlertDispatcher;
 import dev.optionchain.dashboard.cache.Database;
 import dev.optionchain.dashboard.cache.MarketCache;
 import dev.optionchain.dashboard.config.DashboardConfig;
+import dev.optionchain.dashboard.config.DuckDbLimits;
 import dev.optionchain.dashboard.market.MarketDataService;
 import dev.optionchain.dashboard.market.MarketObserver;
 import dev.optionchain.dashboard.metrics.DashboardMetrics;
@@ -23,6 +24,7 @@ import dev.optionchain.dashboard.web.Json;
 import dev.optionchain.dashboard.web.WebServer;
 import dev.optionchain.marketsim.MarketSim;
 import java.net.URI;
+import java.sql.Statement;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
@@ -107,6 +109,7 @@ public final class DashboardApp implements AutoCloseable {
       }
       Database db = Database.open(config.dataDir().resolve(DATABASE_FILE));
       opened.push(db);
+      limit(db, config.duckdb());
       MarketCache cache = new MarketCache(db);
       BreakerHistory history = BreakerHistory.open(db, clock);
       opened.push(history);
@@ -120,7 +123,8 @@ public final class DashboardApp implements AutoCloseable {
       history.restore(registry);
       metrics.bindBreakers(registry);
       ObjectMapper json = Json.mapper();
-      EventHub events = new EventHub(json, () -> BreakerHealth.of(registry, config.breakersEnabled()));
+      EventHub events = new EventHub(json, () -> BreakerHealth.of(registry, config.breakersEnabled()),
+          config.limits().maxEventClients(), config.limits().idleTimeout());
       opened.push(events);
       AlertDispatcher alerts = new AlertDispatcher(config.alerts());
       opened.push(alerts);
@@ -157,6 +161,15 @@ public final class DashboardApp implements AutoCloseable {
    */
   public int port() {
     return web.port();
+  }
+
+  /**
+   * Returns the management listener's port.
+   *
+   * @return the bound port, or empty when {@code management.port} is not set
+   */
+  public Optional<Integer> managementPort() {
+    return web.managementPort();
   }
 
   /**
@@ -207,6 +220,20 @@ public final class DashboardApp implements AutoCloseable {
       closeAll(resources);
       LOG.info("dashboard stopped");
     }
+  }
+
+  /**
+   * Applies DuckDB's memory and thread limits to the database instance (they are global settings: every
+   * connection of the file shares them), before anything else uses it.
+   */
+  private static void limit(Database db, DuckDbLimits limits) {
+    db.write(c -> {
+      try (Statement s = c.createStatement()) {
+        s.execute("SET memory_limit = '" + limits.memoryLimit() + "'"); // validated: digits and a unit
+        s.execute("SET threads = " + limits.threads());
+      }
+    });
+    LOG.info("DuckDB limits: memory_limit {}, threads {}", limits.memoryLimit(), limits.threads());
   }
 
   private static void closeAll(Deque<AutoCloseable> resources) {

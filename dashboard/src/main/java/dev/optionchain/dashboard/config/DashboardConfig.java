@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The service's typed, validated configuration, read from {@link Settings}. Immutable.
@@ -27,6 +28,9 @@ import java.util.Optional;
  * @param breakers breaker settings by name, in the order of {@link #BREAKER_NAMES}
  * @param adminToken bearer token of the admin endpoints, or empty to refuse them
  * @param alerts where state-change alerts go
+ * @param limits the web server's limits on connections, request reading and event streams
+ * @param management the management listener, if one is configured
+ * @param duckdb DuckDB's memory and thread limits
  */
 public record DashboardConfig(
     String host,
@@ -39,7 +43,10 @@ public record DashboardConfig(
     boolean breakersEnabled,
     Map<String, BreakerSettings> breakers,
     Optional<String> adminToken,
-    AlertSettings alerts) {
+    AlertSettings alerts,
+    ServerLimits limits,
+    Optional<ManagementListener> management,
+    DuckDbLimits duckdb) {
 
   /** The five upstream calls, each with its breaker. */
   public static final String CURRENT_PRICE = "current_price";
@@ -54,6 +61,9 @@ public record DashboardConfig(
   /** All breaker names, in registration order. */
   public static final List<String> BREAKER_NAMES =
       List.of(CURRENT_PRICE, PRICE_HISTORY, OPTIONS_CHAIN, TICKER_INFO, EXPIRATIONS);
+
+  /** What {@code duckdb.memory-limit} accepts: a number and a unit. */
+  private static final Pattern MEMORY = Pattern.compile("\\d{1,9}\\s*([KMGT]i?B)", Pattern.CASE_INSENSITIVE);
 
   /** Copies the breaker map. */
   public DashboardConfig {
@@ -102,7 +112,30 @@ public record DashboardConfig(
             s.duration("alerts.timeout"),
             s.integer("alerts.max-attempts", 1, 100),
             s.duration("alerts.backoff"),
-            s.integer("alerts.queue-capacity", 1, 1_000_000)));
+            s.integer("alerts.queue-capacity", 1, 1_000_000)),
+        new ServerLimits(
+            s.integer("server.max-connections", 1, 1_000_000),
+            s.duration("server.request-read-timeout"),
+            s.duration("server.idle-timeout"),
+            s.integer("events.max-clients", 1, 1_000_000)),
+        management(s, host),
+        new DuckDbLimits(memory(s.string("duckdb.memory-limit")), s.integer("duckdb.threads", 1, 256)));
+  }
+
+  private static Optional<ManagementListener> management(Settings s, String serverHost) {
+    if (s.string("management.port").isEmpty()) {
+      return Optional.empty();
+    }
+    String host = s.string("management.host");
+    return Optional.of(new ManagementListener(host.isEmpty() ? serverHost : host,
+        s.integer("management.port", 0, 65_535)));
+  }
+
+  private static String memory(String v) {
+    if (!MEMORY.matcher(v).matches()) {
+      throw new IllegalArgumentException("duckdb.memory-limit must be a size like 256MB or 1GiB, was '" + v + "'");
+    }
+    return v.replaceAll("\\s+", "");
   }
 
   private static List<URI> webhooks(String v) {
@@ -189,6 +222,8 @@ public record DashboardConfig(
         + ", upstreamToken=" + (upstreamToken.isPresent() ? "****" : "none")
         + ", breakersEnabled=" + breakersEnabled + ", breakers=" + breakers.values()
         + ", adminToken=" + (adminToken.isPresent() ? "****" : "none")
-        + ", alertWebhooks=" + alerts.webhooks().size() + "]";
+        + ", alertWebhooks=" + alerts.webhooks().size() + ", limits=" + limits
+        + ", management=" + management.map(m -> m.host() + ":" + m.port()).orElse("none") + ", duckdb=" + duckdb
+        + "]";
   }
 }

@@ -77,8 +77,8 @@ final class AdminController {
     String name = ctx.pathParam("name");
     Optional<CircuitBreaker> b = registry.get(name);
     if (b.isEmpty()) {
-      ErrorMapper.write(ctx, 404, "no circuit breaker named '" + name.replaceAll("[^\\x20-\\x7E]", "?")
-          + "'; known: " + registry.getAll().keySet());
+      ErrorMapper.write(ctx, 404, "no circuit breaker named '" + QueryParams.echo(name) + "'; known: "
+          + registry.getAll().keySet());
       return null;
     }
     return b.get();

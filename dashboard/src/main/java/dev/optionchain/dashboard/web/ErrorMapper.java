@@ -9,6 +9,9 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.io.EofException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,16 +45,26 @@ final class ErrorMapper {
     routes.exception(InvalidRequestException.class, (e, ctx) -> write(ctx, 400, secrets.redact(e.getMessage())));
     routes.exception(NotFoundException.class, (e, ctx) -> write(ctx, 404, secrets.redact(e.getMessage())));
     routes.exception(DataUnavailableException.class, this::unavailable);
-    routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, e.getStatus(), secrets.redact(e.getMessage())));
+    routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, e.getStatus(), e.getStatus() == 404
+        ? notFound(ctx) : secrets.redact(e.getMessage())));
     routes.exception(Exception.class, (e, ctx) -> {
-      LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-      write(ctx, 500, "internal error");
-    });
-    routes.error(404, ctx -> {
-      if (ctx.result() == null || ctx.result().isEmpty()) {
-        write(ctx, 404, "not found: " + ctx.method() + " " + ctx.path());
+      if (!clientFault(e, ctx)) {
+        LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+        write(ctx, 500, "internal error");
       }
     });
+    for (int status = 400; status < 600; status++) {
+      int code = status;
+      routes.error(code, ctx -> { // any error answer still without a body, e.g. Javalin's own 408, gets one
+        if (ctx.result() == null || ctx.result().isEmpty()) {
+          write(ctx, code, code == 404 ? notFound(ctx) : JsonErrorHandler.message(code, null));
+        }
+      });
+    }
+  }
+
+  private static String notFound(Context ctx) {
+    return "not found: " + ctx.method() + " " + QueryParams.echo(ctx.path());
   }
 
   private void unavailable(DataUnavailableException e, Context ctx) {
@@ -70,6 +83,35 @@ final class ErrorMapper {
       }
     });
     ctx.status(status).json(body);
+  }
+
+  /**
+   * Answers a failure to read the request (a malformed chunked body, a body cut short, a body that did not arrive in
+   * time) as the client's error it is: 400 or 408 with a message, logged at DEBUG without a stack trace.
+   *
+   * @return false when {@code e} is not such a failure
+   */
+  private static boolean clientFault(Exception e, Context ctx) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      int status;
+      String message;
+      if (t instanceof HttpException http && http.getCode() >= 400 && http.getCode() < 500) {
+        status = http.getCode();
+        message = "the request could not be read: " + QueryParams.echo(http.getReason());
+      } else if (t instanceof TimeoutException) {
+        status = 408;
+        message = "the request was not received in time";
+      } else if (t instanceof EofException) {
+        status = 400;
+        message = "the connection ended before the request was read";
+      } else {
+        continue;
+      }
+      LOG.debug("{} {}: {} ({})", ctx.method(), ctx.path(), message, t.toString());
+      write(ctx, status, message);
+      return true;
+    }
+    return false;
   }
 
   static void write(Context ctx, int status, String message) {
