@@ -71,6 +71,8 @@ public final class WebServer implements AutoCloseable {
     QueuedThreadPool pool = new QueuedThreadPool(200, 8, 60_000);
     pool.setName("dashboard-http");
     Listeners listeners = new Listeners(config);
+    Authority authority = new Authority(config.adminToken(), config.host());
+    Authority.startWarnings(config.adminToken(), config.host()).forEach(LOG::warn);
     Javalin app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
       cfg.startup.showOldJavalinVersionWarning = false;
@@ -100,6 +102,9 @@ public final class WebServer implements AutoCloseable {
           return;
         }
         WellFormed.check(ctx);
+        if (authority.refused(ctx)) {
+          ctx.skipRemainingHandlers();
+        }
       });
       Routes.register(routes, marketApi, health, history, admin, backend.events(), metrics, simulator);
       new ErrorMapper(config.secrets()).register(routes);

@@ -106,6 +106,27 @@ final class DashboardPage {
             By.cssSelector("#fault-list li[data-endpoint='" + endpoint + "'][data-mode='" + mode + "']")));
   }
 
+  /** Presses "Inject fault" for an outage on {@code endpoint} and waits for the panel's message. */
+  String tryToInjectFault(String endpoint) {
+    wait.withMessage("the chaos panel").until(ExpectedConditions.visibilityOfElementLocated(By.id("chaos-panel")));
+    new Select(browser.findElement(By.id("chaos-endpoint"))).selectByValue(endpoint);
+    new Select(browser.findElement(By.id("chaos-mode"))).selectByValue("outage");
+    browser.findElement(By.id("chaos-inject")).click();
+    return wait.withMessage("the chaos panel's message").until(d -> {
+      String text = d.findElement(By.id("chaos-message")).getText();
+      return text.isBlank() ? null : text;
+    });
+  }
+
+  /** Waits for the chaos panel to ask for the admin token, enters it and waits for the panel to accept it. */
+  void enterAdminToken(String token) {
+    WebElement input = wait.withMessage("the chaos panel to ask for the admin token")
+        .until(ExpectedConditions.visibilityOfElementLocated(By.id("chaos-token")));
+    input.sendKeys(token);
+    browser.findElement(By.cssSelector("#chaos-auth button[type='submit']")).click();
+    wait.withMessage("the token form to close").until(ExpectedConditions.invisibilityOfElementLocated(By.id("chaos-auth")));
+  }
+
   /** Clears every fault with the chaos panel and waits until the panel lists none. */
   void clearAllFaults() {
     browser.findElement(By.id("chaos-clear-all")).click();

@@ -3,6 +3,7 @@ package dev.optionchain.dashboard.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.optionchain.breaker.testing.ManualClock;
+import dev.optionchain.dashboard.Api;
 import dev.optionchain.dashboard.DashboardApp;
 import dev.optionchain.dashboard.TestDashboards;
 import dev.optionchain.dashboard.config.DashboardConfig;
@@ -130,6 +131,30 @@ class DashboardPageBrowserTest {
       page.screenshot("failure");
       throw e;
     }
+  }
+
+  @Test
+  void withAnAdminTokenTheChaosPanelAsksForItAndThenWorks() {
+    app.close();
+    app = TestDashboards.start(dataDir, clock, Map.of("admin.token", "browser-test-admin-token"));
+    try {
+      page.open(app.url() + "/?symbol=AAPL");
+      page.awaitLiveChainRows();
+      assertThat(page.tryToInjectFault("lookup")).contains("admin token");
+      assertThat(simulatorFaults()).isEqualTo("[]");
+      page.enterAdminToken("browser-test-admin-token");
+      page.injectFault("lookup", "outage");
+      assertThat(simulatorFaults()).contains("lookup");
+      page.clearAllFaults();
+      assertThat(simulatorFaults()).isEqualTo("[]");
+    } catch (RuntimeException | AssertionError e) {
+      page.screenshot("failure-token");
+      throw e;
+    }
+  }
+
+  private String simulatorFaults() {
+    return new Api(app.simulator().orElseThrow().baseUrl()).get("/sim/faults").raw().body();
   }
 
   /** Moves the breakers' clock forward to the wall clock's time (it only ever moves forward). */
