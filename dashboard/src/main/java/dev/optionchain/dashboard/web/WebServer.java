@@ -83,7 +83,10 @@ public final class WebServer implements AutoCloseable {
         http.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES);
         http.addCustomizer(headerCountLimit(MAX_REQUEST_HEADERS));
       });
-      cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(headers -> {})));
+      cfg.jetty.modifyServer(server -> {
+        server.insertHandler(new BrowserHeaders());
+        server.setErrorHandler(new JsonErrorHandler(BrowserHeaders::addTo));
+      });
       cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
       cfg.staticFiles.add("/public", Location.CLASSPATH);
       cfg.staticFiles.enableWebjars();

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -32,6 +33,24 @@ final class DashboardPage {
     this.screenshots = screenshots;
     this.wait = new WebDriverWait(browser, TIMEOUT);
     wait.ignoring(StaleElementReferenceException.class);
+  }
+
+  /**
+   * Makes every page this browser opens record the Content-Security-Policy violations it reports, from before its
+   * first script runs (Chrome DevTools: a script added to every new document).
+   */
+  void recordContentSecurityPolicyViolations() {
+    browser.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",
+        "window.__cspViolations = [];"
+            + "document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push("
+            + "e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':'"
+            + " + e.lineNumber));"));
+  }
+
+  /** The violations the current page reported so far. */
+  List<Object> contentSecurityPolicyViolations() {
+    Object v = browser.executeScript("return window.__cspViolations || ['the recorder did not run'];");
+    return v instanceof List<?> list ? List.copyOf(list) : List.of(String.valueOf(v));
   }
 
   void open(String url) {

@@ -63,6 +63,7 @@ class DashboardPageBrowserTest {
     app = TestDashboards.start(dataDir, clock, Map.of());
     browser = Chromium.start(profile);
     page = new DashboardPage(browser, SCREENSHOTS);
+    page.recordContentSecurityPolicyViolations();
   }
 
   @AfterEach
@@ -91,6 +92,8 @@ class DashboardPageBrowserTest {
       page.awaitBreakerState("options_chain", "CLOSED");
       assertThat(page.text(By.id("quote-symbol"))).isEqualTo("AAPL");
       assertThat(page.text(By.id("chain-body"))).contains("ATM");
+      assertThat(browser.findElements(By.cssSelector(".range-mark"))).as("the quote's range markers")
+          .isNotEmpty().allSatisfy(mark -> assertThat(mark.getAttribute("style")).contains("left"));
       int rows = page.chainRowCount();
       assertThat(rows).as("+-10 strikes around the money, at most").isBetween(3, 21);
       page.screenshot("01-live");
@@ -127,6 +130,7 @@ class DashboardPageBrowserTest {
       page.awaitTimelineEntry("options_chain", "HALF_OPEN");
       page.awaitTimelineEntry("options_chain", "CLOSED");
       page.screenshot("03-recovered");
+      assertNoContentSecurityPolicyViolation();
     } catch (RuntimeException | AssertionError e) {
       page.screenshot("failure");
       throw e;
@@ -147,10 +151,22 @@ class DashboardPageBrowserTest {
       assertThat(simulatorFaults()).contains("lookup");
       page.clearAllFaults();
       assertThat(simulatorFaults()).isEqualTo("[]");
+      assertNoContentSecurityPolicyViolation();
     } catch (RuntimeException | AssertionError e) {
       page.screenshot("failure-token");
       throw e;
     }
+  }
+
+  /**
+   * The page runs under the service's Content-Security-Policy: nothing it needed was blocked (the browser reports
+   * each block as a {@code securitypolicyviolation} event and a console error).
+   */
+  private void assertNoContentSecurityPolicyViolation() {
+    assertThat(page.contentSecurityPolicyViolations()).as("blocked by the Content-Security-Policy").isEmpty();
+    assertThat(browser.manage().logs().get(LogType.BROWSER).getAll()).extracting(LogEntry::getMessage)
+        .as("console errors about the Content-Security-Policy")
+        .noneMatch(m -> m.contains("Content Security Policy") || m.contains("Content-Security-Policy"));
   }
 
   private String simulatorFaults() {
