@@ -56,16 +56,18 @@ public final class DashboardApp implements AutoCloseable {
   private final Optional<MarketSim> simulator;
   private final WebServer web;
   private final MarketCache cache;
+  private final Database database;
   private final Deque<AutoCloseable> resources;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private DashboardApp(DashboardConfig config, CircuitBreakerRegistry breakers, Optional<MarketSim> simulator,
-      WebServer web, MarketCache cache, Deque<AutoCloseable> resources) {
+      WebServer web, MarketCache cache, Database database, Deque<AutoCloseable> resources) {
     this.config = config;
     this.breakers = breakers;
     this.simulator = simulator;
     this.web = web;
     this.cache = cache;
+    this.database = database;
     this.resources = resources;
   }
 
@@ -147,7 +149,7 @@ public final class DashboardApp implements AutoCloseable {
           sim == null ? Optional.empty() : Optional.of(upstream), events, history, metrics));
       opened.push(web);
       LOG.info("dashboard started: {}", config);
-      return new DashboardApp(config, registry, Optional.ofNullable(sim), web, cache, opened);
+      return new DashboardApp(config, registry, Optional.ofNullable(sim), web, cache, db, opened);
     } catch (RuntimeException e) {
       closeAll(opened);
       throw e instanceof IllegalStateException ? e : new IllegalStateException(e.getMessage(), e);
@@ -211,6 +213,11 @@ public final class DashboardApp implements AutoCloseable {
   /** The cache, for tests. */
   MarketCache cache() {
     return cache;
+  }
+
+  /** The cache's database, for tests. */
+  Database database() {
+    return database;
   }
 
   /** Stops the web server, then the service, closes the cache (releasing its file lock) and the simulator. */

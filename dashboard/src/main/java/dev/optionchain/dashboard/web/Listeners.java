@@ -4,7 +4,9 @@ import dev.optionchain.dashboard.config.DashboardConfig;
 import dev.optionchain.dashboard.config.ManagementListener;
 import dev.optionchain.dashboard.config.ServerLimits;
 import io.javalin.config.JavalinConfig;
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.javalin.http.Context;
+import java.lang.management.ManagementFactory;
 import java.util.Optional;
 import java.util.Set;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -115,6 +117,32 @@ final class Listeners {
   Optional<Integer> managementPort() {
     ServerConnector m = management;
     return m == null ? Optional.empty() : Optional.of(m.getLocalPort());
+  }
+
+  /** File handles the process needs besides its connections: jars, DuckDB, upstream and alert connections. */
+  static final int OTHER_FILES = 200;
+
+  /**
+   * Tells whether the connection limits fit in the process's file-handle limit ({@code ulimit -n}); past it the
+   * service would fail with "Too many open files" before the limit protects it.
+   *
+   * @param config the configuration
+   * @return the warning to log at start, or empty when they fit (or the limit cannot be read)
+   */
+  static Optional<String> fileLimitWarning(DashboardConfig config) {
+    if (!(ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix)) {
+      return Optional.empty();
+    }
+    long limit = unix.getMaxFileDescriptorCount();
+    long needed = (long) config.limits().maxConnections() + OTHER_FILES
+        + (config.management().isPresent() ? MANAGEMENT_MAX_CONNECTIONS : 0);
+    if (needed <= limit) {
+      return Optional.empty();
+    }
+    return Optional.of("server.max-connections=" + config.limits().maxConnections() + " (plus about " + OTHER_FILES
+        + " other files" + (config.management().isPresent() ? " and " + MANAGEMENT_MAX_CONNECTIONS + " management "
+        + "connections" : "") + ") exceeds this process's limit of " + limit + " open files (ulimit -n): lower "
+        + "server.max-connections or raise the limit, or the service fails with 'Too many open files' first");
   }
 
   /** Connections open on the main listener. */

@@ -73,6 +73,7 @@ public final class WebServer implements AutoCloseable {
     Listeners listeners = new Listeners(config);
     Authority authority = new Authority(config.adminToken(), config.host());
     Authority.startWarnings(config.adminToken(), config.host()).forEach(LOG::warn);
+    Listeners.fileLimitWarning(config).ifPresent(LOG::warn);
     Javalin app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
       cfg.startup.showOldJavalinVersionWarning = false;
