@@ -116,6 +116,14 @@ class MalformedRequestsTest {
   }
 
   @Test
+  void aBodyOverOneMegabyteIs413() throws IOException {
+    String body = "{\"x\":\"" + "a".repeat(1_100_000) + "\"}";
+    RawHttp.Response r = RawHttp.send(app.port(), "POST /api/sim/faults HTTP/1.1\r\nHost: localhost\r\n"
+        + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body);
+    assertJsonError(r, 413);
+  }
+
+  @Test
   void headAnswersWhatGetWouldWithoutTheBody() throws IOException {
     RawHttp.Response head = RawHttp.send(app.port(), "HEAD /api/quote/NOPEQ HTTP/1.1\r\nHost: localhost\r\n\r\n");
     assertThat(head.status()).isEqualTo(404);
