@@ -315,7 +315,8 @@ public final class TradierClient {
 
   private UpstreamException statusFailure(String what, int status, HttpHeaders headers, byte[] body) {
     String fault = TradierJson.faultstring(body);
-    String detail = secrets.redact(abbreviate(fault != null ? fault : new String(body, StandardCharsets.UTF_8)));
+    // redacted before it is cut short, so that no prefix of a secret is left at the cut
+    String detail = abbreviate(secrets.redact(fault != null ? fault : new String(body, StandardCharsets.UTF_8)));
     String said = detail.isEmpty() ? "" : ": " + detail;
     if (status == 400) {
       return new UpstreamBadRequestException(detail.isEmpty() ? "bad request (HTTP 400)" : detail);
@@ -345,7 +346,8 @@ public final class TradierClient {
       root = TradierJson.MAPPER.readTree(ex.body());
     } catch (IOException e) {
       String type = ex.headers().firstValue("Content-Type").orElse("no content type");
-      throw malformed(ex, "not JSON (" + type + "): " + abbreviate(new String(ex.body(), StandardCharsets.UTF_8)), e);
+      throw malformed(ex, "not JSON (" + type + "): "
+          + abbreviate(secrets.redact(new String(ex.body(), StandardCharsets.UTF_8))), e);
     }
     if (root == null || root.isMissingNode()) {
       throw malformed(ex, "empty body", null);
@@ -358,7 +360,7 @@ public final class TradierClient {
       throw malformed(ex, e.getMessage(), null);
     } catch (RuntimeException e) {
       // a shape TradierJson did not anticipate: still the body's fault, not ours to propagate raw
-      throw malformed(ex, abbreviate(e.toString()), e);
+      throw malformed(ex, abbreviate(secrets.redact(e.toString())), e);
     }
   }
 
