@@ -20,7 +20,12 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The HTTP server: Javalin routes onto the controllers, and the one error mapper. */
+/**
+ * The HTTP server: its {@link Listeners} and their limits; the browser headers on every answer
+ * ({@link BrowserHeaders}) and Jetty's own errors as JSON ({@link JsonErrorHandler}); before any route, the
+ * management listener's paths, a well-formed path and query ({@link WellFormed}) and the authority for a state
+ * change ({@link Authority}); then the routes ({@link Routes}) and the one error mapper ({@link ErrorMapper}).
+ */
 public final class WebServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
