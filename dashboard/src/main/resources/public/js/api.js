@@ -3,6 +3,27 @@
 
 let skewMs = 0;
 
+const TOKEN_KEY = 'ocd.adminToken';
+
+/** The admin token the operator entered in this tab (sessionStorage: gone when the tab closes), or ''. */
+export function adminToken() {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY) || '';
+  } catch {
+    return '';
+  }
+}
+
+/** Keeps the admin token for this tab's state changes; '' forgets it. */
+export function setAdminToken(token) {
+  try {
+    if (token) sessionStorage.setItem(TOKEN_KEY, token);
+    else sessionStorage.removeItem(TOKEN_KEY);
+  } catch {
+    // storage disabled: the token is simply not kept
+  }
+}
+
 /** Milliseconds since the epoch on the server's clock, as far as this page can tell (Date header, 1 s resolution). */
 export function serverNow() {
   return Date.now() + skewMs;
@@ -27,12 +48,17 @@ function noteDate(response, sentAt) {
  */
 export async function request(path, init = {}) {
   const sentAt = Date.now();
+  const method = (init.method || 'GET').toUpperCase();
+  // a state change always says application/json (the service refuses anything else: no cross-site form or
+  // text/plain request can change its state) and carries the admin token when the operator entered one
+  const changes = method !== 'GET' && method !== 'HEAD';
+  const token = changes ? adminToken() : '';
   let response;
   try {
     response = await fetch(path, {
       ...init,
-      headers: { Accept: 'application/json', ...(init.body ? { 'Content-Type': 'application/json' } : {}),
-        ...(init.headers || {}) },
+      headers: { Accept: 'application/json', ...(changes || init.body ? { 'Content-Type': 'application/json' } : {}),
+        ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(init.headers || {}) },
       cache: 'no-store',
     });
   } catch (e) {

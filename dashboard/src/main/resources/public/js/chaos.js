@@ -1,7 +1,7 @@
 // The chaos panel: sets the embedded simulator's faults through the dashboard's relay (/api/sim/faults), lists the
 // active ones and the upstream call counts. Hidden when /api/sim/* is absent (a real upstream is configured).
 
-import { getJson, postJson, del } from './api.js';
+import { getJson, postJson, del, adminToken, setAdminToken } from './api.js';
 import { $, el, clear, fmt, onTick, debounce, clockTime, announce } from './util.js';
 
 // the parameter each mode takes: field name, label, unit, default, input limits
@@ -114,9 +114,30 @@ async function inject(event) {
       + 'Reload a part (\u21bb, or r for all) to send requests through it.', 'ok');
     announce(`Fault set on ${endpoint}: ${mode}`);
   } else {
-    message(`Could not set the fault: ${r.body?.error || r.status}`, 'error');
+    refused(r, 'Could not set the fault');
   }
   loadStats();
+}
+
+/** Explains a refused change; on 401 asks for the admin token this dashboard requires. */
+function refused(r, what) {
+  if (r.status === 401) {
+    $('chaos-auth').hidden = false;
+    $('chaos-token').focus();
+    const why = adminToken() ? 'the admin token was not accepted' : 'this dashboard requires the admin token for changes';
+    message(`${what}: ${why}; enter it below.`, 'error');
+  } else {
+    message(`${what}: ${r.body?.error || r.status}`, 'error');
+  }
+}
+
+function useToken(event) {
+  event.preventDefault();
+  const token = $('chaos-token').value.trim();
+  setAdminToken(token);
+  $('chaos-token').value = '';
+  $('chaos-auth').hidden = true;
+  message(token ? 'Admin token kept for this tab. Try again.' : 'Admin token forgotten.', 'ok');
 }
 
 async function clearFault(endpoint) {
@@ -127,7 +148,7 @@ async function clearFault(endpoint) {
       'ok');
     announce(endpoint ? `Fault on ${endpoint} cleared` : 'All faults cleared');
   } else {
-    message(`Could not clear: ${r.body?.error || r.status}`, 'error');
+    refused(r, 'Could not clear');
   }
   loadStats();
 }
@@ -146,6 +167,7 @@ export async function startChaos({ faultsChanged } = {}) {
   $('chaos-mode').addEventListener('change', syncParam);
   $('chaos-form').addEventListener('submit', inject);
   $('chaos-clear-all').addEventListener('click', () => clearFault(null));
+  $('chaos-auth').addEventListener('submit', useToken);
   $('fault-list').addEventListener('click', (e) => {
     const b = e.target.closest('button.f-clear');
     if (b) clearFault(b.dataset.endpoint);

@@ -14,7 +14,7 @@ function rangeBar(low, high, value, label) {
   const known = isNum(low) && isNum(high) && high > low && isNum(value);
   const pos = known ? Math.min(1, Math.max(0, (value - low) / (high - low))) : null;
   const bar = el('span', { class: 'range-bar', 'aria-hidden': 'true' });
-  if (pos !== null) bar.append(el('span', { class: 'range-mark', style: `left:${(pos * 100).toFixed(1)}%` }));
+  if (pos !== null) bar.append(el('span', { class: 'range-mark', style: { left: `${(pos * 100).toFixed(1)}%` } }));
   return el('span', { class: 'range', title: known ? `${label}: ${fmt.price(low)} \u2013 ${fmt.price(high)}` : null },
     el('span', { class: 'num lo', text: fmt.price(low) }), bar, el('span', { class: 'num hi', text: fmt.price(high) }));
 }

@@ -1,8 +1,9 @@
 // DOM and formatting helpers. Everything the page puts into the DOM goes through el()/text nodes: never innerHTML.
 
 /**
- * Creates an element. attrs: class, text, title, dataset (object), hidden, and any other attribute (set with
- * setAttribute); children: nodes or strings (as text), null/undefined/false skipped.
+ * Creates an element. attrs: class, text, title, dataset (object), hidden, style (object of CSSOM properties,
+ * e.g. { left: '40%' }), and any other attribute (set with setAttribute); children: nodes or strings (as text),
+ * null/undefined/false skipped.
  */
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -12,6 +13,7 @@ export function el(tag, attrs = {}, ...children) {
     else if (k === 'text') node.textContent = String(v);
     else if (k === 'dataset') Object.assign(node.dataset, v);
     else if (k === 'hidden') node.hidden = true;
+    else if (k === 'style') Object.assign(node.style, v); // CSSOM: a style attribute is refused by the page's CSP
     else node.setAttribute(k, v === true ? '' : String(v));
   }
   append(node, ...children);

@@ -13,10 +13,12 @@ import dev.optionchain.dashboard.cache.Database;
 import dev.optionchain.dashboard.cache.MarketCache;
 import dev.optionchain.dashboard.config.CacheSettings;
 import dev.optionchain.dashboard.config.DashboardConfig;
+import dev.optionchain.dashboard.config.DuckDbLimits;
 import dev.optionchain.dashboard.market.MarketDataService;
 import dev.optionchain.dashboard.market.MarketObserver;
 import dev.optionchain.dashboard.market.UpstreamBudget;
 import dev.optionchain.dashboard.metrics.DashboardMetrics;
+import dev.optionchain.dashboard.secrets.Secrets;
 import dev.optionchain.dashboard.events.EventHub;
 import dev.optionchain.dashboard.history.BreakerHistory;
 import dev.optionchain.dashboard.upstream.TradierClient;
@@ -25,6 +27,7 @@ import dev.optionchain.dashboard.web.Json;
 import dev.optionchain.dashboard.web.WebServer;
 import dev.optionchain.marketsim.MarketSim;
 import java.net.URI;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -104,6 +107,7 @@ public final class DashboardApp implements AutoCloseable {
    */
   public static DashboardApp start(DashboardConfig config, BreakerClock clock) {
     Deque<AutoCloseable> opened = new ArrayDeque<>();
+    opened.push(config.secrets().activateInLogs()); // first: nothing below may log a secret
     try {
       MarketSim sim = null;
       URI upstream;
@@ -117,10 +121,11 @@ public final class DashboardApp implements AutoCloseable {
       } else {
         upstream = config.upstreamBaseUrl().orElseThrow();
         token = config.upstreamToken().orElse(null);
-        LOG.info("upstream: {} ({})", upstream, token == null ? "no token" : "bearer token set");
+        LOG.info("upstream: {} ({})", Secrets.shown(upstream), token == null ? "no token" : "bearer token set");
       }
       Database db = Database.open(config.dataDir().resolve(DATABASE_FILE));
       opened.push(db);
+      limit(db, config.duckdb());
       MarketCache cache = new MarketCache(db);
       CacheSettings cs = config.cache();
       CacheWriter writer = new CacheWriter(cache, new CacheWriter.Settings(cs.writeBatchSize(),
@@ -139,7 +144,8 @@ public final class DashboardApp implements AutoCloseable {
       history.restore(registry);
       metrics.bindBreakers(registry);
       ObjectMapper json = Json.mapper();
-      EventHub events = new EventHub(json, () -> BreakerHealth.of(registry, config.breakersEnabled()));
+      EventHub events = new EventHub(json, () -> BreakerHealth.of(registry, config.breakersEnabled()),
+          config.limits().maxEventClients(), config.limits().idleTimeout());
       opened.push(events);
       AlertDispatcher alerts = new AlertDispatcher(config.alerts(), clock);
       opened.push(alerts);
@@ -218,6 +224,15 @@ public final class DashboardApp implements AutoCloseable {
   }
 
   /**
+   * Returns the management listener's port.
+   *
+   * @return the bound port, or empty when {@code management.port} is not set
+   */
+  public Optional<Integer> managementPort() {
+    return web.managementPort();
+  }
+
+  /**
    * Returns the service's base URL.
    *
    * @return {@code http://localhost:<port>}
@@ -292,6 +307,20 @@ public final class DashboardApp implements AutoCloseable {
       closeAll(resources);
       LOG.info("dashboard stopped");
     }
+  }
+
+  /**
+   * Applies DuckDB's memory and thread limits to the database instance (they are global settings: every
+   * connection of the file shares them), before anything else uses it.
+   */
+  private static void limit(Database db, DuckDbLimits limits) {
+    db.write(c -> {
+      try (Statement s = c.createStatement()) {
+        s.execute("SET memory_limit = '" + limits.memoryLimit() + "'"); // validated: digits and a unit
+        s.execute("SET threads = " + limits.threads());
+      }
+    });
+    LOG.info("DuckDB limits: memory_limit {}, threads {}", limits.memoryLimit(), limits.threads());
   }
 
   private static void closeAll(Deque<AutoCloseable> resources) {

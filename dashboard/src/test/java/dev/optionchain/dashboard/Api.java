@@ -54,7 +54,12 @@ public final class Api {
   }
 
   public Response delete(String path) {
-    return send(HttpRequest.newBuilder(base.resolve(path)).DELETE());
+    return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json").DELETE());
+  }
+
+  public Response delete(String path, String bearer) {
+    return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+        .header("Authorization", "Bearer " + bearer).DELETE());
   }
 
   private Response send(HttpRequest.Builder request) {

@@ -139,13 +139,15 @@ class HttpBoundaryTest {
   }
 
   @Test
-  void theSimulatorsControlApiIsReachableThroughTheDashboard() {
-    Api.Response set = api.post("/api/sim/faults", "{\"endpoint\":\"lookup\",\"mode\":\"outage\"}");
+  void theSimulatorsControlApiIsReachableThroughTheDashboardWithTheAdminToken() {
+    assertThat(api.post("/api/sim/faults", "{\"endpoint\":\"lookup\",\"mode\":\"outage\"}").status())
+        .isEqualTo(401);
+    Api.Response set = api.post("/api/sim/faults", "{\"endpoint\":\"lookup\",\"mode\":\"outage\"}", "t0ken");
     assertThat(set.status()).isEqualTo(200);
     assertThat(api.get("/api/sim/faults").raw().body()).contains("lookup");
-    assertThat(api.post("/api/sim/faults", "{\"endpoint\":\"lookup\",\"mode\":\"sideways\"}").status())
+    assertThat(api.post("/api/sim/faults", "{\"endpoint\":\"lookup\",\"mode\":\"sideways\"}", "t0ken").status())
         .isEqualTo(400);
-    assertThat(api.delete("/api/sim/faults/lookup").status()).isEqualTo(200);
+    assertThat(api.delete("/api/sim/faults/lookup", "t0ken").status()).isEqualTo(200);
     assertThat(api.get("/api/sim/stats").json().path("endpoints").isObject()).isTrue();
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.optionchain.breaker.BreakerClock;
 import dev.optionchain.dashboard.config.AlertSettings;
+import dev.optionchain.dashboard.secrets.Secrets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -43,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * than 408 and 429 is a misconfiguration that will not fix itself and is not retried; any other status, a timeout or
  * an I/O error (connection refused, reset) is retried until {@link AlertSettings#maxAttempts()} attempts in total,
  * waiting {@link AlertSettings#backoff()} before the first retry and twice as long before each next one, at most
- * {@value #MAX_BACKOFF_SECONDS} s. Each failed attempt is logged at WARN with the webhook (without user info or
- * query), the status or error and the attempt number, never the body. The connect timeout and the timeout for the
+ * {@value #MAX_BACKOFF_SECONDS} s. Each failed attempt is logged at WARN with the webhook (its number and origin
+ * only, as {@code #2 https://hooks.slack.com/…}: a webhook URL is a credential), the status or error and the attempt
+ * number, never the body. The connect timeout and the timeout for the
  * response headers are both {@link AlertSettings#timeout()}; the response body is not read. One alert can thus hold
  * its lane for at most about {@code maxAttempts * timeout} plus the backoff waits (7.5 s with the defaults).
  *
@@ -173,7 +175,8 @@ public final class AlertDispatcher implements AutoCloseable {
     for (URI u : s.webhooks()) {
       String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
       if (!(scheme.equals("http") || scheme.equals("https")) || u.getHost() == null) {
-        throw new IllegalArgumentException("alerts.webhooks must be absolute http(s) URLs, was '" + u + "'");
+        throw new IllegalArgumentException("alerts.webhooks must be absolute http(s) URLs, was '"
+            + Secrets.hint(u.toString()) + "'");
       }
     }
     return s;
@@ -358,19 +361,12 @@ public final class AlertDispatcher implements AutoCloseable {
         + ", failed=" + failed() + ", dropped=" + dropped() + (closed ? ", closed" : "") + "]";
   }
 
-  /** The webhook for logs: scheme, host, port and path; user info and query (where secrets live) are left out. */
-  static String display(URI u) {
-    StringBuilder b = new StringBuilder().append(u.getScheme()).append("://").append(u.getHost());
-    if (u.getPort() != -1) {
-      b.append(':').append(u.getPort());
-    }
-    if (u.getRawPath() != null) {
-      b.append(u.getRawPath());
-    }
-    if (u.getRawQuery() != null) {
-      b.append("?...");
-    }
-    return b.toString();
+  /**
+   * The webhook for logs: its number and its origin. User-info, path and query are left out: Slack, Discord and
+   * Teams put the credential in the path.
+   */
+  static String display(int number, URI u) {
+    return "#" + number + " " + Secrets.origin(u);
   }
 
   private static String describe(IOException e) {
@@ -390,7 +386,7 @@ public final class AlertDispatcher implements AutoCloseable {
 
     Lane(int number, URI uri, int capacity) {
       this.uri = uri;
-      this.display = display(uri);
+      this.display = display(number, uri);
       this.queue = new ArrayBlockingQueue<>(capacity);
       this.thread = new Thread(this::run, "alert-dispatcher-" + number);
       this.thread.setDaemon(true);

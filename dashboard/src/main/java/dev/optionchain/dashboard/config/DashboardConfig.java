@@ -1,15 +1,18 @@
 package dev.optionchain.dashboard.config;
 
+import dev.optionchain.dashboard.secrets.Secrets;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The service's typed, validated configuration, read from {@link Settings}. Immutable.
@@ -27,6 +30,9 @@ import java.util.Optional;
  * @param adminToken bearer token of the admin endpoints, or empty to refuse them
  * @param alerts where state-change alerts go
  * @param cache the memory in front of the upstream and the writes behind it
+ * @param limits the web server's limits on connections, request reading and event streams
+ * @param management the management listener, if one is configured
+ * @param duckdb DuckDB's memory and thread limits
  */
 public record DashboardConfig(
     String host,
@@ -41,7 +47,10 @@ public record DashboardConfig(
     Map<String, BreakerSettings> breakers,
     Optional<String> adminToken,
     AlertSettings alerts,
-    CacheSettings cache) {
+    CacheSettings cache,
+    ServerLimits limits,
+    Optional<ManagementListener> management,
+    DuckDbLimits duckdb) {
 
   /** The five upstream calls, each with its breaker. */
   public static final String CURRENT_PRICE = "current_price";
@@ -56,6 +65,9 @@ public record DashboardConfig(
   /** All breaker names, in registration order. */
   public static final List<String> BREAKER_NAMES =
       List.of(CURRENT_PRICE, PRICE_HISTORY, OPTIONS_CHAIN, TICKER_INFO, EXPIRATIONS);
+
+  /** What {@code duckdb.memory-limit} accepts: a number and a unit. */
+  private static final Pattern MEMORY = Pattern.compile("\\d{1,9}\\s*([KMGT]i?B)", Pattern.CASE_INSENSITIVE);
 
   /** Copies the breaker map. */
   public DashboardConfig {
@@ -113,7 +125,30 @@ public record DashboardConfig(
             s.integer("cache.write-batch-size", 1, 100_000),
             s.integer("cache.write-queue-capacity", 1, 10_000_000),
             s.integer("cache.write-max-attempts", 1, 100),
-            s.durationOrZero("cache.write-retry-backoff")));
+            s.durationOrZero("cache.write-retry-backoff")),
+        new ServerLimits(
+            s.integer("server.max-connections", 1, 1_000_000),
+            s.duration("server.request-read-timeout"),
+            s.duration("server.idle-timeout"),
+            s.integer("events.max-clients", 1, 1_000_000)),
+        management(s, host),
+        new DuckDbLimits(memory(s.string("duckdb.memory-limit")), s.integer("duckdb.threads", 1, 256)));
+  }
+
+  private static Optional<ManagementListener> management(Settings s, String serverHost) {
+    if (s.string("management.port").isEmpty()) {
+      return Optional.empty();
+    }
+    String host = s.string("management.host");
+    return Optional.of(new ManagementListener(host.isEmpty() ? serverHost : host,
+        s.integer("management.port", 0, 65_535)));
+  }
+
+  private static String memory(String v) {
+    if (!MEMORY.matcher(v).matches()) {
+      throw new IllegalArgumentException("duckdb.memory-limit must be a size like 256MB or 1GiB, was '" + v + "'");
+    }
+    return v.replaceAll("\\s+", "");
   }
 
   private static List<URI> webhooks(String v) {
@@ -126,11 +161,11 @@ public record DashboardConfig(
       try {
         URI uri = new URI(url);
         if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-          throw new IllegalArgumentException("alerts.webhooks must be http(s) URLs, was '" + url + "'");
+            throw new IllegalArgumentException("alerts.webhooks must be http(s) URLs, was '" + Secrets.hint(url) + "'");
         }
         out.add(uri);
       } catch (URISyntaxException e) {
-        throw new IllegalArgumentException("alerts.webhooks must be http(s) URLs, was '" + url + "'", e);
+        throw new IllegalArgumentException("alerts.webhooks must be http(s) URLs, was '" + Secrets.hint(url) + "'");
       }
     }
     return out;
@@ -166,11 +201,11 @@ public record DashboardConfig(
     try {
       URI uri = new URI(v.endsWith("/") ? v.substring(0, v.length() - 1) : v);
       if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-        throw new IllegalArgumentException("upstream.base-url must be an http(s) URL, was '" + v + "'");
+        throw new IllegalArgumentException("upstream.base-url must be an http(s) URL, was '" + Secrets.hint(v) + "'");
       }
       return Optional.of(uri);
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("upstream.base-url must be an http(s) URL, was '" + v + "'", e);
+      throw new IllegalArgumentException("upstream.base-url must be an http(s) URL, was '" + Secrets.hint(v) + "'");
     }
   }
 
@@ -178,14 +213,31 @@ public record DashboardConfig(
     return v.isEmpty() ? Optional.empty() : Optional.of(v);
   }
 
+  /**
+   * Returns every secret of this configuration: the upstream and admin tokens, the user-info of the upstream's base
+   * URL, and the alert webhooks, whose URLs are credentials ({@link Secrets#inCredentialUrl}).
+   *
+   * @return the secrets, for {@link Secrets#redact}
+   */
+  public Secrets secrets() {
+    Secrets s = Secrets.of(Arrays.asList(upstreamToken.orElse(null), adminToken.orElse(null)))
+        .and(Secrets.inUserInfo(upstreamBaseUrl.orElse(null)));
+    for (URI webhook : alerts.webhooks()) {
+      s = s.and(Secrets.inCredentialUrl(webhook));
+    }
+    return s;
+  }
+
   @Override
   public String toString() {
     return "DashboardConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", upstream="
-        + upstreamBaseUrl.map(URI::toString).orElse("embedded marketsim (seed " + simSeed + ")")
+        + upstreamBaseUrl.map(Secrets::shown).orElse("embedded marketsim (seed " + simSeed + ")")
         + ", upstreamToken=" + (upstreamToken.isPresent() ? "****" : "none")
         + ", rateLimitPerMinute=" + rateLimitPerMinute
         + ", breakersEnabled=" + breakersEnabled + ", breakers=" + breakers.values()
         + ", adminToken=" + (adminToken.isPresent() ? "****" : "none")
-        + ", alertWebhooks=" + alerts.webhooks().size() + "]";
+        + ", alertWebhooks=" + alerts.webhooks().size() + ", limits=" + limits
+        + ", management=" + management.map(m -> m.host() + ":" + m.port()).orElse("none") + ", duckdb=" + duckdb
+        + ", cache=" + cache + "]";
   }
 }

@@ -1,5 +1,6 @@
 package dev.optionchain.dashboard.config;
 
+import dev.optionchain.dashboard.secrets.Secrets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -235,7 +236,10 @@ public final class Settings {
   @Override
   public String toString() {
     Map<String, String> shown = new LinkedHashMap<>(values);
-    shown.replaceAll((k, v) -> k.endsWith("token") && !v.isEmpty() ? "****" : v);
+    shown.replaceAll((k, v) -> v.isEmpty() ? v
+        : k.endsWith("token") ? Secrets.MASK
+        : k.equals("alerts.webhooks") ? Secrets.MASK
+        : Secrets.none().redact(v));
     return shown.toString();
   }
 }

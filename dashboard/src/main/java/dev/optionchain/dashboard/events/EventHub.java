@@ -5,12 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.optionchain.breaker.CircuitBreakerStatus;
 import dev.optionchain.breaker.StateTransition;
 import io.javalin.http.sse.SseClient;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +24,12 @@ import org.slf4j.LoggerFactory;
  * <p>A client first receives {@code event: snapshot} with every breaker's status (the JSON of
  * {@code /api/health/circuit-breakers}), then {@code event: transition} for each transition of any breaker, in the
  * order they happened, each with an increasing {@code id}: {@code {"breaker","from","to","at","reason","status"}}.
- * A comment is sent every 15 s to keep connections (and proxies) alive.
+ * A comment is sent every 15 s (or at half the server's idle timeout, when that is shorter) to keep connections (and
+ * proxies) alive.
+ *
+ * <p>At most {@link #maxClients()} streams are open at once: the web layer asks {@link #admit()} before it opens one,
+ * and the slot is given back when the stream closes, so a flood of subscribers is refused (503) instead of growing
+ * the process without bound.
  *
  * <p>Publishing never blocks the caller (transition listeners run under a breaker's lock): events are handed to one
  * sender thread, which also registers new clients, so a client's snapshot and the transitions after it are never out
@@ -30,39 +38,101 @@ import org.slf4j.LoggerFactory;
 public final class EventHub implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EventHub.class);
-  private static final long KEEP_ALIVE_SECONDS = 15;
+  /** Default number of streams open at once. */
+  public static final int DEFAULT_MAX_CLIENTS = 200;
+  /** Longest wait between two writes to an idle stream (a keep-alive comment). */
+  static final Duration MAX_KEEP_ALIVE = Duration.ofSeconds(15);
 
   private final ObjectMapper json;
   private final Supplier<Map<String, Object>> snapshot;
   private final CopyOnWriteArrayList<SseClient> clients = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService sender;
+  private final int maxClients;
+  private final AtomicInteger admitted = new AtomicInteger();
   private long nextId = 1;
+
+  /**
+   * Creates the hub with {@value #DEFAULT_MAX_CLIENTS} streams at most and a keep-alive every 15 s.
+   *
+   * @param json the service's JSON mapper
+   * @param snapshot supplies the status of every breaker, sent to each client on connect
+   */
+  public EventHub(ObjectMapper json, Supplier<Map<String, Object>> snapshot) {
+    this(json, snapshot, DEFAULT_MAX_CLIENTS, MAX_KEEP_ALIVE.multipliedBy(2));
+  }
 
   /**
    * Creates the hub.
    *
    * @param json the service's JSON mapper
    * @param snapshot supplies the status of every breaker, sent to each client on connect
+   * @param maxClients streams open at once, at least 1
+   * @param idleTimeout the server's idle timeout: a keep-alive comment goes out at half of it, at most every 15 s,
+   *     so that an idle stream is never closed for idleness
    */
-  public EventHub(ObjectMapper json, Supplier<Map<String, Object>> snapshot) {
+  public EventHub(ObjectMapper json, Supplier<Map<String, Object>> snapshot, int maxClients, Duration idleTimeout) {
+    if (maxClients < 1) {
+      throw new IllegalArgumentException("maxClients must be at least 1, was " + maxClients);
+    }
     this.json = json;
     this.snapshot = snapshot;
+    this.maxClients = maxClients;
     this.sender = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "sse-sender");
       t.setDaemon(true);
       return t;
     });
-    sender.scheduleAtFixedRate(this::keepAlive, KEEP_ALIVE_SECONDS, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS);
+    long keepAliveMillis = Math.max(100, Math.min(MAX_KEEP_ALIVE.toMillis(), idleTimeout.toMillis() / 2));
+    sender.scheduleAtFixedRate(this::keepAlive, keepAliveMillis, keepAliveMillis, TimeUnit.MILLISECONDS);
   }
 
   /**
-   * Takes over a new SSE connection: sends it the snapshot and, from then on, every transition.
+   * Takes one of the {@link #maxClients()} stream slots, to be given back when the stream closes (or with
+   * {@link #release()} if it never opens).
+   *
+   * @return false when every slot is taken
+   */
+  public boolean admit() {
+    while (true) {
+      int n = admitted.get();
+      if (n >= maxClients) {
+        return false;
+      }
+      if (admitted.compareAndSet(n, n + 1)) {
+        return true;
+      }
+    }
+  }
+
+  /** Gives back a slot taken by {@link #admit()} for a stream that was never handed to {@link #connect}. */
+  public void release() {
+    admitted.decrementAndGet();
+  }
+
+  /**
+   * Returns the number of streams open at once.
+   *
+   * @return the limit
+   */
+  public int maxClients() {
+    return maxClients;
+  }
+
+  /**
+   * Takes over a new SSE connection, admitted by {@link #admit()}: sends it the snapshot and, from then on, every
+   * transition; its slot is given back when it closes.
    *
    * @param client the connection, from Javalin's SSE handler
    */
   public void connect(SseClient client) {
     client.keepAlive();
-    client.onClose(() -> clients.remove(client));
+    AtomicBoolean open = new AtomicBoolean(true);
+    client.onClose(() -> {
+      clients.remove(client);
+      if (open.getAndSet(false)) {
+        release();
+      }
+    });
     sender.execute(() -> {
       if (send(client, "snapshot", snapshot.get())) {
         clients.add(client);
@@ -92,7 +162,7 @@ public final class EventHub implements AutoCloseable {
   }
 
   /**
-   * Returns the number of connected clients.
+   * Returns the number of connected clients (streams that received their snapshot).
    *
    * @return the count
    */

@@ -7,6 +7,7 @@ import dev.optionchain.dashboard.model.Interval;
 import dev.optionchain.dashboard.model.OptionChain;
 import dev.optionchain.dashboard.model.PriceHistory;
 import dev.optionchain.dashboard.model.Quote;
+import dev.optionchain.dashboard.secrets.Secrets;
 import dev.optionchain.dashboard.upstream.UpstreamFailureException.Kind;
 import java.io.IOException;
 import java.net.URI;
@@ -19,6 +20,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -70,7 +72,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Nothing else escapes from a call except {@link NullPointerException} and {@link IllegalArgumentException} for
  * bad arguments. Failure messages are short (a body is quoted to at most 200 characters) and
- * never contain the token.
+ * never contain the token or the base URL's user-info ({@link Secrets#redact}), even when the upstream echoes them.
  *
  * <p>Every answer that carries Tradier's {@code X-Ratelimit-Allowed/Used/Available/Expiry} headers, whatever its
  * status, is reported to the rate-limit listener given to the constructor (the service's upstream budget), on the
@@ -105,6 +107,10 @@ public final class TradierClient {
 
   private final URI baseUrl;
   private final String base;
+  /** The base URL as messages show it: without user-info. */
+  private final String shownBase;
+  /** The token and the base URL's user-info, masked in every message. */
+  private final Secrets secrets;
   private final String authorization;
   private final HttpClient http;
   private final BreakerClock clock;
@@ -137,6 +143,8 @@ public final class TradierClient {
       Consumer<RateLimit> rateLimits) {
     this.baseUrl = normalize(baseUrl);
     this.base = this.baseUrl.toString();
+    this.shownBase = Secrets.shown(this.baseUrl);
+    this.secrets = Secrets.inUserInfo(this.baseUrl).and(Secrets.of(Collections.singletonList(token)));
     this.authorization = token == null ? null : "Bearer " + requireToken(token);
     this.clock = Objects.requireNonNull(clock, "clock");
     this.rateLimits = Objects.requireNonNull(rateLimits, "rateLimits");
@@ -260,7 +268,7 @@ public final class TradierClient {
 
   @Override
   public String toString() {
-    return "TradierClient[" + base + (authorization == null ? "" : ", with token") + "]";
+    return "TradierClient[" + shownBase + (authorization == null ? "" : ", with token") + "]";
   }
 
   // ---- the exchange -----------------------------------------------------------------------------------------
@@ -304,7 +312,7 @@ public final class TradierClient {
       if (cause instanceof HttpTimeoutException) { // HttpConnectTimeoutException included
         throw noAnswer(what, uri, started, Kind.TIMEOUT, "timed out: " + cause.getMessage(), cause);
       }
-      throw noAnswer(what, uri, started, Kind.CONNECTION, "cannot reach " + base + ": " + describe(cause), cause);
+      throw noAnswer(what, uri, started, Kind.CONNECTION, "cannot reach " + shownBase + ": " + describe(cause), cause);
     }
     int status = response.statusCode();
     LOG.debug("GET {}?{} -> {} in {} ms", path, query, status, millisSince(started));
@@ -322,12 +330,13 @@ public final class TradierClient {
       Throwable cause) {
     LOG.debug("GET {}?{} failed after {} ms: {} {}", uri.getRawPath(), uri.getRawQuery(), millisSince(started),
         kind, detail);
-    return new UpstreamFailureException(kind, 0, null, what + ": " + detail, cause);
+    return new UpstreamFailureException(kind, 0, null, what + ": " + secrets.redact(detail), cause);
   }
 
   private UpstreamException statusFailure(String what, int status, HttpHeaders headers, byte[] body) {
     String fault = TradierJson.faultstring(body);
-    String detail = abbreviate(fault != null ? fault : new String(body, StandardCharsets.UTF_8));
+    // redacted before it is cut short, so that no prefix of a secret is left at the cut
+    String detail = abbreviate(secrets.redact(fault != null ? fault : new String(body, StandardCharsets.UTF_8)));
     String said = detail.isEmpty() ? "" : ": " + detail;
     if (status == 400) {
       return new UpstreamBadRequestException(detail.isEmpty() ? "bad request (HTTP 400)" : detail);
@@ -344,20 +353,21 @@ public final class TradierClient {
     }
     if (status == 404) {
       return new UpstreamFailureException(Kind.MALFORMED, 404, null,
-          what + " -> 404 (is the base URL " + base + " right?)" + said, null);
+          what + " -> 404 (is the base URL " + shownBase + " right?)" + said, null);
     }
     return new UpstreamFailureException(Kind.MALFORMED, status, null, what + ": unexpected status " + status + said,
         null);
   }
 
   /** Parses a 2xx body with {@code reader}; anything wrong with the body becomes MALFORMED. */
-  private static <T> T read(Exchange ex, Function<JsonNode, T> reader) {
+  private <T> T read(Exchange ex, Function<JsonNode, T> reader) {
     JsonNode root;
     try {
       root = TradierJson.MAPPER.readTree(ex.body());
     } catch (IOException e) {
       String type = ex.headers().firstValue("Content-Type").orElse("no content type");
-      throw malformed(ex, "not JSON (" + type + "): " + abbreviate(new String(ex.body(), StandardCharsets.UTF_8)), e);
+      throw malformed(ex, "not JSON (" + type + "): "
+          + abbreviate(secrets.redact(new String(ex.body(), StandardCharsets.UTF_8))), e);
     }
     if (root == null || root.isMissingNode()) {
       throw malformed(ex, "empty body", null);
@@ -370,13 +380,13 @@ public final class TradierClient {
       throw malformed(ex, e.getMessage(), null);
     } catch (RuntimeException e) {
       // a shape TradierJson did not anticipate: still the body's fault, not ours to propagate raw
-      throw malformed(ex, abbreviate(e.toString()), e);
+      throw malformed(ex, abbreviate(secrets.redact(e.toString())), e);
     }
   }
 
-  private static UpstreamFailureException malformed(Exchange ex, String detail, Throwable cause) {
-    return new UpstreamFailureException(Kind.MALFORMED, ex.status(), null, ex.what() + ": malformed answer: " + detail,
-        cause);
+  private UpstreamFailureException malformed(Exchange ex, String detail, Throwable cause) {
+    return new UpstreamFailureException(Kind.MALFORMED, ex.status(), null,
+        ex.what() + ": malformed answer: " + secrets.redact(detail), cause);
   }
 
   // ---- small helpers ----------------------------------------------------------------------------------------

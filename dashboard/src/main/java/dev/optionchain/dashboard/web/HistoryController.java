@@ -32,16 +32,7 @@ final class HistoryController {
 
   /** {@code GET /api/health/transitions?limit=50}: newest first. */
   void transitions(Context ctx) {
-    String raw = ctx.queryParam("limit");
-    int limit;
-    try {
-      limit = raw == null ? 50 : Integer.parseInt(raw.trim());
-    } catch (NumberFormatException e) {
-      limit = -1;
-    }
-    if (limit < 1 || limit > 1000) {
-      throw new InvalidRequestException("limit must be an integer from 1 to 1000, was '" + raw + "'");
-    }
+    int limit = QueryParams.of(ctx, "limit").integer("limit", 1, 1000, 50);
     List<Map<String, Object>> out = new ArrayList<>();
     for (TransitionRecord t : history.recent(limit)) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -58,8 +49,7 @@ final class HistoryController {
 
   /** {@code GET /api/health/sla?window=24h}: per breaker, over the window. */
   void sla(Context ctx) {
-    String raw = ctx.queryParam("window");
-    String window = raw == null || raw.isBlank() ? "24h" : raw.trim().toLowerCase(Locale.ROOT);
+    String window = QueryParams.of(ctx, "window").string("window").orElse("24h").toLowerCase(Locale.ROOT);
     Duration length = window(window);
     Map<String, Object> breakers = new LinkedHashMap<>();
     SlaReport any = null;
@@ -90,7 +80,7 @@ final class HistoryController {
     Matcher m = WINDOW.matcher(window);
     if (!m.matches()) {
       throw new InvalidRequestException("window must be like 30m, 24h or 7d (1 minute to 90 days), was '"
-          + window.replaceAll("[^\\x20-\\x7E]", "?") + "'");
+          + QueryParams.echo(window) + "'");
     }
     long n = Long.parseLong(m.group(1));
     Duration d = m.group(2).equals("m") ? Duration.ofMinutes(n)

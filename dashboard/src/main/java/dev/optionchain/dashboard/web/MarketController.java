@@ -28,53 +28,50 @@ final class MarketController {
 
   /** {@code GET /api/quote/{symbol}}. */
   void quote(Context ctx) {
+    QueryParams.of(ctx);
     Sourced<?> q = market.quote(symbol(ctx));
     ctx.json(Json.sourced(q, q.data()));
   }
 
   /** {@code GET /api/info/{symbol}}. */
   void info(Context ctx) {
+    QueryParams.of(ctx);
     Sourced<?> i = market.info(symbol(ctx));
     ctx.json(Json.sourced(i, i.data()));
   }
 
   /** {@code GET /api/history/{symbol}?interval=daily&start=&end=}. */
   void history(Context ctx) {
+    QueryParams params = QueryParams.of(ctx, "interval", "start", "end");
     String symbol = symbol(ctx);
-    Interval interval;
-    try {
-      String raw = ctx.queryParam("interval");
-      interval = raw == null || raw.isBlank() ? Interval.DAILY : Interval.parse(raw);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidRequestException(e.getMessage());
-    }
-    LocalDate start = optionalDate(ctx, "start");
-    LocalDate end = optionalDate(ctx, "end");
+    Interval interval = params.oneOf("interval", "daily", "weekly", "monthly").map(Interval::parse)
+        .orElse(Interval.DAILY);
+    LocalDate start = params.date("start").orElse(null);
+    LocalDate end = params.date("end").orElse(null);
     Sourced<?> h = market.history(symbol, interval, start, end);
     ctx.json(Json.sourced(h, h.data()));
   }
 
   /** {@code GET /api/options/{symbol}/expirations}. */
   void expirations(Context ctx) {
+    QueryParams.of(ctx);
     Sourced<?> e = market.expirations(symbol(ctx));
     ctx.json(Json.sourced(e, e.data()));
   }
 
   /** {@code GET /api/options/{symbol}?expiration=YYYY-MM-DD}. */
   void chain(Context ctx) {
+    QueryParams params = QueryParams.of(ctx, "expiration");
     String symbol = symbol(ctx);
-    String raw = ctx.queryParam("expiration");
-    if (raw == null || raw.isBlank()) {
-      throw new InvalidRequestException("expiration is required, e.g. ?expiration=2026-01-16; see /api/options/"
-          + symbol + "/expirations");
-    }
-    LocalDate expiration = Requests.date("expiration", raw);
+    LocalDate expiration = params.date("expiration").orElseThrow(() -> new InvalidRequestException(
+        "expiration is required, e.g. ?expiration=2026-01-16; see /api/options/" + symbol + "/expirations"));
     Sourced<OptionChain> c = market.chain(symbol, expiration);
     ctx.json(Json.sourced(c, chainJson(c.data())));
   }
 
   /** {@code GET /api/dashboard/{symbol}}. */
   void dashboard(Context ctx) {
+    QueryParams.of(ctx);
     DashboardView v = market.dashboard(symbol(ctx));
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("symbol", v.symbol());
@@ -100,10 +97,5 @@ final class MarketController {
 
   private static String symbol(Context ctx) {
     return Requests.symbol(ctx.pathParam("symbol"));
-  }
-
-  private static LocalDate optionalDate(Context ctx, String name) {
-    String raw = ctx.queryParam(name);
-    return raw == null || raw.isBlank() ? null : Requests.date(name, raw);
   }
 }

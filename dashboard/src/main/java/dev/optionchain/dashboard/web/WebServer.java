@@ -14,19 +14,33 @@ import io.javalin.json.JavalinJackson;
 import java.net.URI;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The HTTP server: Javalin routes onto the controllers, and the one error mapper. */
+/**
+ * The HTTP server: its {@link Listeners} and their limits; the browser headers on every answer
+ * ({@link BrowserHeaders}) and Jetty's own errors as JSON ({@link JsonErrorHandler}); before any route, the
+ * management listener's paths, a well-formed path and query ({@link WellFormed}) and the authority for a state
+ * change ({@link Authority}); then the routes ({@link Routes}) and the one error mapper ({@link ErrorMapper}).
+ */
 public final class WebServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
 
-  private final Javalin app;
+  /** Largest request line plus headers, in bytes (Jetty's default): beyond it 414 or 431. */
+  static final int MAX_REQUEST_HEADER_BYTES = 8192;
+  /** Most header fields in one request: beyond it 431. */
+  static final int MAX_REQUEST_HEADERS = 100;
 
-  private WebServer(Javalin app) {
+  private final Javalin app;
+  private final Listeners listeners;
+
+  private WebServer(Javalin app, Listeners listeners) {
     this.app = app;
+    this.listeners = listeners;
   }
 
   /**
@@ -61,13 +75,24 @@ public final class WebServer implements AutoCloseable {
     AdminController admin = new AdminController(registry, config.adminToken());
     QueuedThreadPool pool = new QueuedThreadPool(200, 8, 60_000);
     pool.setName("dashboard-http");
+    Listeners listeners = new Listeners(config);
+    Authority authority = new Authority(config.adminToken(), config.host());
+    Authority.startWarnings(config.adminToken(), config.host()).forEach(LOG::warn);
+    Listeners.fileLimitWarning(config).ifPresent(LOG::warn);
     Javalin app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
       cfg.startup.showOldJavalinVersionWarning = false;
       cfg.jetty.threadPool = pool;
-      cfg.jetty.host = config.host();
-      cfg.jetty.port = config.port();
-      cfg.jetty.modifyHttpConfiguration(http -> http.setSendServerVersion(false));
+      listeners.install(cfg);
+      cfg.jetty.modifyHttpConfiguration(http -> {
+        http.setSendServerVersion(false);
+        http.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES);
+        http.addCustomizer(headerCountLimit(MAX_REQUEST_HEADERS));
+      });
+      cfg.jetty.modifyServer(server -> {
+        server.insertHandler(new BrowserHeaders());
+        server.setErrorHandler(new JsonErrorHandler(BrowserHeaders::addTo));
+      });
       cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
       cfg.staticFiles.add("/public", Location.CLASSPATH);
       cfg.staticFiles.enableWebjars();
@@ -80,47 +105,46 @@ public final class WebServer implements AutoCloseable {
       });
 
       var routes = cfg.routes;
-      routes.get("/api/quote/{symbol}", marketApi::quote);
-      routes.get("/api/info/{symbol}", marketApi::info);
-      routes.get("/api/history/{symbol}", marketApi::history);
-      routes.get("/api/options/{symbol}/expirations", marketApi::expirations);
-      routes.get("/api/options/{symbol}", marketApi::chain);
-      routes.get("/api/dashboard/{symbol}", marketApi::dashboard);
-
-      routes.get("/api/health/circuit-breakers", health::breakers);
-      routes.get("/health/live", health::live);
-      routes.get("/health/ready", health::ready);
-      routes.get("/metrics", ctx -> ctx.contentType(DashboardMetrics.CONTENT_TYPE).result(metrics.scrape()));
-      routes.get("/api/health/transitions", history::transitions);
-      routes.get("/api/health/sla", history::sla);
-      routes.sse("/api/events", backend.events()::connect);
-
-      routes.before("/api/admin/*", admin::authorize);
-      routes.post("/api/admin/circuit-breakers/reset", admin::resetAll);
-      routes.post("/api/admin/circuit-breakers/{name}/reset", admin::reset);
-      routes.post("/api/admin/circuit-breakers/{name}/open", admin::forceOpen);
-
-      simulator.ifPresent(sim -> {
-        SimProxy proxy = new SimProxy(sim);
-        routes.get("/api/sim/faults", proxy::relay);
-        routes.post("/api/sim/faults", proxy::relay);
-        routes.delete("/api/sim/faults", proxy::relay);
-        routes.delete("/api/sim/faults/{endpoint}", proxy::relay);
-        routes.get("/api/sim/stats", proxy::relay);
-        routes.delete("/api/sim/stats", proxy::relay);
-        routes.get("/api/sim/universe", proxy::relay);
+      routes.before(ctx -> {
+        if (listeners.refusedOnManagement(ctx)) {
+          ctx.skipRemainingHandlers();
+          return;
+        }
+        WellFormed.check(ctx);
+        if (authority.refused(ctx)) {
+          ctx.skipRemainingHandlers();
+        }
       });
-
-      ErrorMapper.register(routes);
+      Routes.register(routes, marketApi, health, history, admin, backend.events(), metrics, simulator);
+      new ErrorMapper(config.secrets()).register(routes);
     });
     try {
       app.start();
     } catch (RuntimeException e) {
       app.stop();
-      throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": "
-          + e.getMessage(), e);
+      throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port()
+          + config.management().map(m -> " and " + m.host() + ":" + m.port()).orElse("") + ": " + e.getMessage(), e);
     }
-    return new WebServer(app);
+    DashboardMetrics metrics = backend.metrics();
+    metrics.gauge("http.server.connections", "connections open on the main listener", listeners::connections);
+    metrics.gauge("http.server.connections.max", "connections the main listener accepts at once",
+        () -> config.limits().maxConnections());
+    metrics.counter("http.server.requests.cut", "connections closed because a request did not arrive within "
+        + "server.request-read-timeout", listeners::requestsCut);
+    metrics.gauge("events.clients", "event streams open", backend.events()::clients);
+    listeners.managementPort().ifPresent(p -> LOG.info("management listener (health and metrics only) on {}:{}",
+        config.management().orElseThrow().host(), p));
+    return new WebServer(app, listeners);
+  }
+
+  /** Refuses a request with more than {@code max} header fields (431, answered by {@link JsonErrorHandler}). */
+  static HttpConfiguration.Customizer headerCountLimit(int max) {
+    return (request, responseHeaders) -> {
+      if (request.getHeaders().size() > max) {
+        throw new HttpException.RuntimeException(431, "more than " + max + " header fields");
+      }
+      return request;
+    };
   }
 
   /**
@@ -130,6 +154,15 @@ public final class WebServer implements AutoCloseable {
    */
   public int port() {
     return app.port();
+  }
+
+  /**
+   * Returns the management listener's port.
+   *
+   * @return the bound port, or empty when none is configured
+   */
+  public Optional<Integer> managementPort() {
+    return listeners.managementPort();
   }
 
   /** Stops the server; in-flight requests are given a moment to finish. */

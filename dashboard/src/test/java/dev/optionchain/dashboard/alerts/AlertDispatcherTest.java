@@ -339,14 +339,16 @@ class AlertDispatcherTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("alerts.queue-capacity");
     assertThatThrownBy(() -> new AlertDispatcher(
         new AlertSettings(List.of(URI.create("ftp://example.com/x")), s, 3, s, 10)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ftp://example.com/x");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ftp://example.com");
   }
 
   @Test
-  void logsWebhooksWithoutUserInfoOrQuery() {
-    assertThat(AlertDispatcher.display(URI.create("https://user:secret@hooks.example.com:8443/a/b?token=x")))
-        .isEqualTo("https://hooks.example.com:8443/a/b?...");
-    assertThat(AlertDispatcher.display(URI.create("http://127.0.0.1/hook"))).isEqualTo("http://127.0.0.1/hook");
+  void logsWebhooksByNumberAndOriginOnlyTheirPathsAreCredentials() {
+    assertThat(AlertDispatcher.display(2, URI.create("https://user:secret@hooks.example.com:8443/a/b?token=x")))
+        .isEqualTo("#2 https://hooks.example.com:8443/\u2026");
+    assertThat(AlertDispatcher.display(1, URI.create("https://hooks.slack.com/services/T0/B0/XXXXXXXXXXXXXXXX")))
+        .isEqualTo("#1 https://hooks.slack.com/\u2026");
+    assertThat(AlertDispatcher.display(1, URI.create("http://127.0.0.1"))).isEqualTo("#1 http://127.0.0.1");
   }
 
   // ---------------------------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -32,6 +33,24 @@ final class DashboardPage {
     this.screenshots = screenshots;
     this.wait = new WebDriverWait(browser, TIMEOUT);
     wait.ignoring(StaleElementReferenceException.class);
+  }
+
+  /**
+   * Makes every page this browser opens record the Content-Security-Policy violations it reports, from before its
+   * first script runs (Chrome DevTools: a script added to every new document).
+   */
+  void recordContentSecurityPolicyViolations() {
+    browser.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",
+        "window.__cspViolations = [];"
+            + "document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push("
+            + "e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':'"
+            + " + e.lineNumber));"));
+  }
+
+  /** The violations the current page reported so far. */
+  List<Object> contentSecurityPolicyViolations() {
+    Object v = browser.executeScript("return window.__cspViolations || ['the recorder did not run'];");
+    return v instanceof List<?> list ? List.copyOf(list) : List.of(String.valueOf(v));
   }
 
   void open(String url) {
@@ -113,6 +132,27 @@ final class DashboardPage {
     wait.withMessage("the chaos panel to list the " + mode + " on " + endpoint)
         .until(ExpectedConditions.presenceOfElementLocated(
             By.cssSelector("#fault-list li[data-endpoint='" + endpoint + "'][data-mode='" + mode + "']")));
+  }
+
+  /** Presses "Inject fault" for an outage on {@code endpoint} and waits for the panel's message. */
+  String tryToInjectFault(String endpoint) {
+    wait.withMessage("the chaos panel").until(ExpectedConditions.visibilityOfElementLocated(By.id("chaos-panel")));
+    new Select(browser.findElement(By.id("chaos-endpoint"))).selectByValue(endpoint);
+    new Select(browser.findElement(By.id("chaos-mode"))).selectByValue("outage");
+    browser.findElement(By.id("chaos-inject")).click();
+    return wait.withMessage("the chaos panel's message").until(d -> {
+      String text = d.findElement(By.id("chaos-message")).getText();
+      return text.isBlank() ? null : text;
+    });
+  }
+
+  /** Waits for the chaos panel to ask for the admin token, enters it and waits for the panel to accept it. */
+  void enterAdminToken(String token) {
+    WebElement input = wait.withMessage("the chaos panel to ask for the admin token")
+        .until(ExpectedConditions.visibilityOfElementLocated(By.id("chaos-token")));
+    input.sendKeys(token);
+    browser.findElement(By.cssSelector("#chaos-auth button[type='submit']")).click();
+    wait.withMessage("the token form to close").until(ExpectedConditions.invisibilityOfElementLocated(By.id("chaos-auth")));
   }
 
   /** Clears every fault with the chaos panel and waits until the panel lists none. */

@@ -3,6 +3,7 @@ package dev.optionchain.dashboard.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.optionchain.breaker.testing.ManualClock;
+import dev.optionchain.dashboard.Api;
 import dev.optionchain.dashboard.DashboardApp;
 import dev.optionchain.dashboard.TestDashboards;
 import dev.optionchain.dashboard.config.DashboardConfig;
@@ -63,6 +64,7 @@ class DashboardPageBrowserTest {
     app = TestDashboards.start(dataDir, clock, Map.of("breaker.options_chain.fresh-for", "0s"));
     browser = Chromium.start(profile);
     page = new DashboardPage(browser, SCREENSHOTS);
+    page.recordContentSecurityPolicyViolations();
   }
 
   @AfterEach
@@ -91,6 +93,8 @@ class DashboardPageBrowserTest {
       page.awaitBreakerState("options_chain", "CLOSED");
       assertThat(page.text(By.id("quote-symbol"))).isEqualTo("AAPL");
       assertThat(page.text(By.id("chain-body"))).contains("ATM");
+      assertThat(browser.findElements(By.cssSelector(".range-mark"))).as("the quote's range markers")
+          .isNotEmpty().allSatisfy(mark -> assertThat(mark.getAttribute("style")).contains("left"));
       int rows = page.chainRowCount();
       assertThat(rows).as("+-10 strikes around the money, at most").isBetween(3, 21);
       page.screenshot("01-live");
@@ -127,6 +131,7 @@ class DashboardPageBrowserTest {
       page.awaitTimelineEntry("options_chain", "HALF_OPEN");
       page.awaitTimelineEntry("options_chain", "CLOSED");
       page.screenshot("03-recovered");
+      assertNoContentSecurityPolicyViolation();
     } catch (RuntimeException | AssertionError e) {
       page.screenshot("failure");
       throw e;
@@ -159,10 +164,47 @@ class DashboardPageBrowserTest {
       assertThat(browser.findElements(By.cssSelector("#chain-body .root-tag")))
           .extracting(e -> e.getText()).contains("SPX", "SPXW");
       page.screenshot("04-two-roots");
+      assertNoContentSecurityPolicyViolation();
     } catch (RuntimeException | AssertionError e) {
       page.screenshot("failure-roots");
       throw e;
     }
+  }
+
+  @Test
+  void withAnAdminTokenTheChaosPanelAsksForItAndThenWorks() {
+    app.close();
+    app = TestDashboards.start(dataDir, clock, Map.of("admin.token", "browser-test-admin-token"));
+    try {
+      page.open(app.url() + "/?symbol=AAPL");
+      page.awaitLiveChainRows();
+      assertThat(page.tryToInjectFault("lookup")).contains("admin token");
+      assertThat(simulatorFaults()).isEqualTo("[]");
+      page.enterAdminToken("browser-test-admin-token");
+      page.injectFault("lookup", "outage");
+      assertThat(simulatorFaults()).contains("lookup");
+      page.clearAllFaults();
+      assertThat(simulatorFaults()).isEqualTo("[]");
+      assertNoContentSecurityPolicyViolation();
+    } catch (RuntimeException | AssertionError e) {
+      page.screenshot("failure-token");
+      throw e;
+    }
+  }
+
+  /**
+   * The page runs under the service's Content-Security-Policy: nothing it needed was blocked (the browser reports
+   * each block as a {@code securitypolicyviolation} event and a console error).
+   */
+  private void assertNoContentSecurityPolicyViolation() {
+    assertThat(page.contentSecurityPolicyViolations()).as("blocked by the Content-Security-Policy").isEmpty();
+    assertThat(browser.manage().logs().get(LogType.BROWSER).getAll()).extracting(LogEntry::getMessage)
+        .as("console errors about the Content-Security-Policy")
+        .noneMatch(m -> m.contains("Content Security Policy") || m.contains("Content-Security-Policy"));
+  }
+
+  private String simulatorFaults() {
+    return new Api(app.simulator().orElseThrow().baseUrl()).get("/sim/faults").raw().body();
   }
 
   /** Moves the breakers' clock forward to the wall clock's time (it only ever moves forward). */

@@ -36,6 +36,40 @@ class SettingsTest {
   }
 
   @Test
+  void theLimitsHaveDocumentedDefaultsAndAreValidated() {
+    DashboardConfig c = DashboardConfig.from(Settings.defaults());
+    assertThat(c.limits()).isEqualTo(new ServerLimits(1000, Duration.ofSeconds(10), Duration.ofSeconds(30), 200));
+    assertThat(c.management()).isEmpty();
+    assertThat(c.duckdb()).isEqualTo(new DuckDbLimits("256MB", 2));
+    DashboardConfig m = DashboardConfig.from(Settings.defaults().with(Map.of("management.port", "9091",
+        "server.host", "0.0.0.0"), "test"));
+    assertThat(m.management()).contains(new ManagementListener("0.0.0.0", 9091));
+    assertThat(DashboardConfig.from(Settings.defaults().with(Map.of("management.port", "0", "management.host",
+        "127.0.0.1"), "test")).management()).contains(new ManagementListener("127.0.0.1", 0));
+    for (Map.Entry<String, String> bad : Map.of("server.max-connections", "0", "server.request-read-timeout", "0s",
+        "server.idle-timeout", "soon", "events.max-clients", "-1", "management.port", "70000",
+        "duckdb.memory-limit", "80%", "duckdb.threads", "1000").entrySet()) {
+      assertThatThrownBy(() -> DashboardConfig.from(Settings.defaults().with(Map.of(bad.getKey(), bad.getValue()),
+          "test"))).as(bad.toString()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(bad.getKey());
+    }
+  }
+
+  @Test
+  void secretsInUrlsNeverReachAMessageOrTheConfigurationsText() {
+    Settings s = Settings.defaults().with(Map.of("upstream.base-url", "https://bob:hunter2pass@api.example.com",
+        "alerts.webhooks", "https://hooks.slack.com/services/T0/B0/SLACKSECRET123"), "test");
+    DashboardConfig c = DashboardConfig.from(s);
+    assertThat(c.toString()).doesNotContain("hunter2pass").doesNotContain("SLACKSECRET123").doesNotContain("bob");
+    assertThat(s.toString()).doesNotContain("hunter2pass").doesNotContain("SLACKSECRET123");
+    assertThat(c.secrets().redact("x hunter2pass SLACKSECRET123 /services/T0/B0/SLACKSECRET123"))
+        .isEqualTo("x **** **** ****");
+    assertThatThrownBy(() -> DashboardConfig.from(Settings.defaults().with(Map.of("upstream.base-url",
+        "ftp://bob:hunter2pass@x/y"), "test"))).hasMessageNotContaining("hunter2pass");
+    assertThatThrownBy(() -> DashboardConfig.from(Settings.defaults().with(Map.of("alerts.webhooks",
+        "https://hooks.example.com/a b/SLACKSECRET123"), "test"))).hasMessageNotContaining("SLACKSECRET123");
+  }
+
+  @Test
   void environmentVariablesOverrideByTheirOcdNames() {
     assertThat(Settings.envName("server.port")).isEqualTo("OCD_SERVER_PORT");
     assertThat(Settings.envName("breaker.options_chain.recovery-timeout"))

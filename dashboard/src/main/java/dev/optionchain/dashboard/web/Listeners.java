@@ -1,0 +1,158 @@
+package dev.optionchain.dashboard.web;
+
+import dev.optionchain.dashboard.config.DashboardConfig;
+import dev.optionchain.dashboard.config.ManagementListener;
+import dev.optionchain.dashboard.config.ServerLimits;
+import io.javalin.config.JavalinConfig;
+import com.sun.management.UnixOperatingSystemMXBean;
+import io.javalin.http.Context;
+import java.lang.management.ManagementFactory;
+import java.util.Optional;
+import java.util.Set;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The server's listeners and their limits.
+ *
+ * <ul>
+ *   <li>The main listener ({@code server.host:server.port}): at most {@link ServerLimits#maxConnections()}
+ *       connections (Jetty's {@link NetworkConnectionLimit}: at the limit it stops accepting, and new connections
+ *       wait in the kernel's accept queue, costing this process no file handle), the idle timeout, and the
+ *       {@link RequestDeadline}.</li>
+ *   <li>The management listener, when configured: serves only {@link #MANAGEMENT_PATHS}, with its own
+ *       {@value #MANAGEMENT_MAX_CONNECTIONS} connections, its own {@value #MANAGEMENT_THREADS} threads and the same
+ *       deadline, so that a liveness probe or a metrics scrape gets in while the main listener is saturated
+ *       (thousands of slow clients holding every connection, or every worker thread busy).</li>
+ * </ul>
+ *
+ * <p>Why a separate listener rather than per-client limits or low-resource timeouts: a probe comes from wherever the
+ * orchestrator runs, often the same address as other clients (a node, a proxy, localhost), so per-address limits
+ * cannot tell it apart; and while the main listener is at its limit a new connection waits behind every other one in
+ * the accept queue, however quickly the server sheds slow clients. Only a port no ordinary client uses keeps a
+ * place free for it. Thread-safe after start.
+ */
+final class Listeners {
+
+  /** What the management listener serves; anything else there is 404. */
+  static final Set<String> MANAGEMENT_PATHS = Set.of("/health/live", "/health/ready", "/metrics");
+  /** Connections open at once on the management listener. */
+  static final int MANAGEMENT_MAX_CONNECTIONS = 50;
+  /** Threads of the management listener (acceptor and selector included). */
+  static final int MANAGEMENT_THREADS = 8;
+
+  private final DashboardConfig config;
+  private final RequestDeadline deadline;
+  private volatile NetworkConnectionLimit mainLimit;
+  private volatile ServerConnector management;
+
+  Listeners(DashboardConfig config) {
+    this.config = config;
+    this.deadline = new RequestDeadline(config.limits().requestReadTimeout());
+  }
+
+  /**
+   * Adds the listeners to the server Javalin builds; the main one first, so that Javalin reports its port.
+   *
+   * @param cfg Javalin's configuration
+   */
+  void install(JavalinConfig cfg) {
+    ServerLimits limits = config.limits();
+    cfg.jetty.addConnector((server, http) -> {
+      ServerConnector main = connector(server, http, null, config.host(), config.port());
+      mainLimit = new NetworkConnectionLimit(limits.maxConnections(), main);
+      server.addBean(mainLimit);
+      return main;
+    });
+    config.management().ifPresent(m -> cfg.jetty.addConnector((server, http) -> {
+      management = connector(server, http, m, m.host(), m.port());
+      server.addBean(new NetworkConnectionLimit(MANAGEMENT_MAX_CONNECTIONS, management));
+      return management;
+    }));
+  }
+
+  private ServerConnector connector(Server server, HttpConfiguration http, ManagementListener own, String host,
+      int port) {
+    ServerConnector c;
+    if (own == null) {
+      c = new ServerConnector(server, new HttpConnectionFactory(http));
+    } else {
+      QueuedThreadPool threads = new QueuedThreadPool(MANAGEMENT_THREADS, 2);
+      threads.setName("dashboard-management");
+      c = new ServerConnector(server, threads, null, null, 1, 1, new HttpConnectionFactory(http));
+      c.setName("management");
+    }
+    c.setHost(host);
+    c.setPort(port);
+    c.setIdleTimeout(config.limits().idleTimeout().toMillis());
+    c.addBean(deadline);
+    return c;
+  }
+
+  /**
+   * Refuses, on the management listener, every path but the probes and the metrics.
+   *
+   * @param ctx the request
+   * @return true when the request was answered (404) and must go no further
+   */
+  boolean refusedOnManagement(Context ctx) {
+    ServerConnector m = management;
+    if (m == null || ctx.req().getLocalPort() != m.getLocalPort() || MANAGEMENT_PATHS.contains(ctx.path())) {
+      return false;
+    }
+    ErrorMapper.write(ctx, 404, "the management listener serves only " + String.join(", ",
+        MANAGEMENT_PATHS.stream().sorted().toList()));
+    return true;
+  }
+
+  /**
+   * Returns the management listener's port.
+   *
+   * @return the bound port, or empty when there is none
+   */
+  Optional<Integer> managementPort() {
+    ServerConnector m = management;
+    return m == null ? Optional.empty() : Optional.of(m.getLocalPort());
+  }
+
+  /** File handles the process needs besides its connections: jars, DuckDB, upstream and alert connections. */
+  static final int OTHER_FILES = 200;
+
+  /**
+   * Tells whether the connection limits fit in the process's file-handle limit ({@code ulimit -n}); past it the
+   * service would fail with "Too many open files" before the limit protects it.
+   *
+   * @param config the configuration
+   * @return the warning to log at start, or empty when they fit (or the limit cannot be read)
+   */
+  static Optional<String> fileLimitWarning(DashboardConfig config) {
+    if (!(ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix)) {
+      return Optional.empty();
+    }
+    long limit = unix.getMaxFileDescriptorCount();
+    long needed = (long) config.limits().maxConnections() + OTHER_FILES
+        + (config.management().isPresent() ? MANAGEMENT_MAX_CONNECTIONS : 0);
+    if (needed <= limit) {
+      return Optional.empty();
+    }
+    return Optional.of("server.max-connections=" + config.limits().maxConnections() + " (plus about " + OTHER_FILES
+        + " other files" + (config.management().isPresent() ? " and " + MANAGEMENT_MAX_CONNECTIONS + " management "
+        + "connections" : "") + ") exceeds this process's limit of " + limit + " open files (ulimit -n): lower "
+        + "server.max-connections or raise the limit, or the service fails with 'Too many open files' first");
+  }
+
+  /** Connections open on the main listener. */
+  int connections() {
+    NetworkConnectionLimit l = mainLimit;
+    return l == null ? 0 : l.getNetworkConnectionCount();
+  }
+
+  /** Connections closed because a request did not arrive within the deadline. */
+  long requestsCut() {
+    return deadline.cut();
+  }
+}
