@@ -34,12 +34,11 @@ class CircuitBreakerConfigTest {
   void everyOptionHasItsDocumentedDefault() {
     CircuitBreakerConfig config = CircuitBreakerConfig.builder().build();
 
-    assertThat(config.failureRateThreshold()).isEmpty();
-    assertThat(config.isRateBased()).isFalse();
-    assertThat(config.slidingWindow()).isEqualTo(SlidingWindow.ofCalls(100));
-    assertThat(config.minimumCalls()).isEqualTo(10);
+    assertThat(config.tripPolicy()).isEqualTo(TripPolicy.consecutiveFailures(5));
     assertThat(config.slowCallDuration()).isEmpty();
-    assertThat(config.slowCallRateThreshold()).isEmpty();
+    assertThat(config.halfOpenMaxDuration()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(config.cancellationPolicy()).isEqualTo(CancellationPolicy.IGNORE);
+    assertThat(config.trialGate()).isEmpty();
     assertThat(config.trialCalls()).isEqualTo(1);
     assertThat(config.successesToClose()).isEqualTo(1);
     assertThat(config.backoffMultiplier()).isEqualTo(1.0);
@@ -50,8 +49,8 @@ class CircuitBreakerConfigTest {
     assertThat(record.test(new RuntimeException())).isTrue();
     assertThat(record.test(new Exception())).isTrue();
     assertThat(ignore.test(new RuntimeException())).isFalse();
-    assertThat(config.recordResults().test(null)).isFalse();
-    assertThat(config.recordResults().test("any value")).isFalse();
+    assertThat(config.recordResult().test(null)).isFalse();
+    assertThat(config.recordResult().test("any value")).isFalse();
   }
 
   @Test
@@ -94,14 +93,14 @@ class CircuitBreakerConfigTest {
   @Test
   void hundredPercentIsAValidRate() {
     CircuitBreakerConfig config = CircuitBreakerConfig.builder()
-        .failureRateThreshold(100)
+        .tripPolicy(TripPolicy.failureRate(100, SlidingWindow.ofCalls(100), 10).withSlowCallRateThreshold(100))
         .slowCallDuration(Duration.ofSeconds(1))
-        .slowCallRateThreshold(100)
         .build();
 
-    assertThat(config.failureRateThreshold()).hasValue(100.0);
-    assertThat(config.slowCallRateThreshold()).hasValue(100.0);
-    assertThat(config.isRateBased()).isTrue();
+    TripPolicy.FailureRate rate = (TripPolicy.FailureRate) config.tripPolicy();
+    assertThat(rate.failureRateThreshold()).isEqualTo(100.0);
+    assertThat(rate.slowCallRateThreshold()).hasValue(100.0);
+    assertThat(config.failureThreshold()).as("no consecutive threshold under a rate policy").isZero();
   }
 
   @Test
@@ -149,20 +148,32 @@ class CircuitBreakerConfigTest {
   @ParameterizedTest
   @ValueSource(doubles = {0.0, -1.0, 100.0001, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY})
   void failureRateThresholdOutsideZeroToHundredIsRejected(double rate) {
-    assertRejected(() -> CircuitBreakerConfig.builder().failureRateThreshold(rate),
+    assertRejected(() -> TripPolicy.failureRate(rate, SlidingWindow.ofCalls(10), 10),
         "failureRateThreshold", "was " + rate);
   }
 
   @ParameterizedTest
   @ValueSource(doubles = {0.0, -1.0, 100.0001, Double.NaN, Double.POSITIVE_INFINITY})
   void slowCallRateThresholdOutsideZeroToHundredIsRejected(double rate) {
-    assertRejected(() -> CircuitBreakerConfig.builder().slowCallRateThreshold(rate),
+    assertRejected(() -> TripPolicy.failureRate(50, SlidingWindow.ofCalls(10), 10).withSlowCallRateThreshold(rate),
         "slowCallRateThreshold", "was " + rate);
   }
 
   @Test
   void minimumCallsBelowOneIsRejected() {
-    assertRejected(() -> CircuitBreakerConfig.builder().minimumCalls(0), "minimumCalls", "was 0");
+    assertRejected(() -> TripPolicy.failureRate(50, SlidingWindow.ofCalls(10), 0), "minimumCalls", "was 0");
+  }
+
+  @Test
+  void aRatePolicyWithoutAWindowIsRejected() {
+    assertRejected(() -> TripPolicy.failureRate(50, null, 10), "slidingWindow", "was null");
+  }
+
+  @Test
+  void halfOpenMaxDurationMustBePositive() {
+    assertRejected(() -> CircuitBreakerConfig.builder().halfOpenMaxDuration(Duration.ZERO),
+        "halfOpenMaxDuration", "was PT0S");
+    assertRejected(() -> CircuitBreakerConfig.builder().halfOpenMaxDuration(null), "halfOpenMaxDuration", "was null");
   }
 
   @Test
@@ -203,21 +214,29 @@ class CircuitBreakerConfigTest {
   @Test
   void slowCallRateThresholdWithoutSlowCallDurationIsRejectedAtBuild() {
     CircuitBreakerConfig.Builder builder = CircuitBreakerConfig.builder()
-        .failureRateThreshold(50)
-        .slowCallRateThreshold(40);
+        .tripPolicy(TripPolicy.failureRate(50, SlidingWindow.ofCalls(100), 10).withSlowCallRateThreshold(40));
 
     assertRejected(builder::build, "slowCallRateThreshold", "40.0");
     assertThatThrownBy(builder::build).hasMessageContaining("slowCallDuration");
   }
 
+  /**
+   * The policy is explicit: a rate setting cannot be made on a consecutive-failure breaker at all (there is no setter
+   * for it outside {@link TripPolicy.FailureRate}), and choosing a policy replaces the earlier choice as a whole.
+   */
   @Test
-  void slowCallRateThresholdWithoutFailureRateThresholdIsRejectedAtBuild() {
-    CircuitBreakerConfig.Builder builder = CircuitBreakerConfig.builder()
-        .slowCallDuration(Duration.ofSeconds(2))
-        .slowCallRateThreshold(40);
+  void theLastTripPolicyChosenIsTheOnlyOne() {
+    CircuitBreakerConfig rate = CircuitBreakerConfig.builder()
+        .failureThreshold(3)
+        .tripPolicy(TripPolicy.failureRate(50, SlidingWindow.ofCalls(20), 10))
+        .build();
+    CircuitBreakerConfig consecutive = rate.toBuilder().failureThreshold(4).build();
 
-    assertRejected(builder::build, "slowCallRateThreshold", "40.0");
-    assertThatThrownBy(builder::build).hasMessageContaining("failureRateThreshold");
+    assertThat(rate.tripPolicy()).isInstanceOf(TripPolicy.FailureRate.class);
+    assertThat(rate.failureThreshold()).isZero();
+    assertThat(rate.toString()).doesNotContain("failureThreshold=3");
+    assertThat(consecutive.tripPolicy()).isEqualTo(TripPolicy.consecutiveFailures(4));
+    assertThat(consecutive.toString()).doesNotContain("failureRateThreshold");
   }
 
   @Test
@@ -241,8 +260,13 @@ class CircuitBreakerConfigTest {
     assertRejected(() -> CircuitBreakerConfig.builder().clock(null), "clock", "was null");
     assertRejected(() -> CircuitBreakerConfig.builder().recordExceptions(null), "recordExceptions", "was null");
     assertRejected(() -> CircuitBreakerConfig.builder().ignoreExceptions(null), "ignoreExceptions", "was null");
-    assertRejected(() -> CircuitBreakerConfig.builder().recordResults(null), "recordResults", "was null");
-    assertRejected(() -> CircuitBreakerConfig.builder().slidingWindow(null), "slidingWindow", "was null");
+    assertRejected(() -> CircuitBreakerConfig.builder().recordResult(null, r -> true), "recordResult type",
+        "was null");
+    assertRejected(() -> CircuitBreakerConfig.builder().recordResult(String.class, null), "recordResult predicate",
+        "was null");
+    assertRejected(() -> CircuitBreakerConfig.builder().tripPolicy(null), "tripPolicy", "was null");
+    assertRejected(() -> CircuitBreakerConfig.builder().cancellationPolicy(null), "cancellationPolicy", "was null");
+    assertRejected(() -> CircuitBreakerConfig.builder().trialGate(null), "trialGate", "was null");
   }
 
   @Test
@@ -283,14 +307,13 @@ class CircuitBreakerConfigTest {
         .failureThreshold(9)
         .recoveryTimeout(Duration.ofSeconds(5))
         .recoveryBackoff(3.0, Duration.ofSeconds(50))
-        .failureRateThreshold(10)
-        .slidingWindow(SlidingWindow.ofCalls(7))
+        .tripPolicy(TripPolicy.failureRate(10, SlidingWindow.ofCalls(7), 10))
         .trialCalls(1)
         .rampUp(Duration.ZERO)
         .build();
 
-    assertThat(variant.failureThreshold()).isEqualTo(9);
-    assertThat(variant.failureRateThreshold()).hasValue(10.0);
+    assertThat(variant.failureThreshold()).as("the rate policy chosen after it replaced it").isZero();
+    assertThat(variant.tripPolicy()).isEqualTo(TripPolicy.failureRate(10, SlidingWindow.ofCalls(7), 10));
     assertSameValues(original, pristine);
   }
 
@@ -347,9 +370,7 @@ class CircuitBreakerConfigTest {
   @Test
   void toStringOfRateModeShowsTheRateAndWindow() {
     String text = CircuitBreakerConfig.builder()
-        .failureRateThreshold(50)
-        .slidingWindow(SlidingWindow.ofTime(Duration.ofSeconds(30)))
-        .minimumCalls(20)
+        .tripPolicy(TripPolicy.failureRate(50, SlidingWindow.ofTime(Duration.ofSeconds(30)), 20))
         .build()
         .toString();
 
@@ -406,18 +427,19 @@ class CircuitBreakerConfigTest {
         .failureThreshold(7)
         .recoveryTimeout(Duration.ofSeconds(30))
         .clock(new ManualClock())
-        .failureRateThreshold(40)
-        .slidingWindow(SlidingWindow.ofTime(Duration.ofSeconds(20), 4))
-        .minimumCalls(3)
+        .tripPolicy(TripPolicy.failureRate(40, SlidingWindow.ofTime(Duration.ofSeconds(20), 4), 3)
+            .withSlowCallRateThreshold(60))
         .slowCallDuration(Duration.ofMillis(250))
-        .slowCallRateThreshold(60)
         .trialCalls(2)
         .successesToClose(2)
         .recoveryBackoff(2.0, Duration.ofMinutes(5))
         .recordExceptions(t -> t instanceof IllegalStateException)
         .ignoreExceptions(t -> t instanceof IllegalArgumentException)
-        .recordResults(v -> v == null)
+        .recordResult(String.class, String::isEmpty)
         .rampUp(Duration.ofSeconds(10))
+        .halfOpenMaxDuration(Duration.ofSeconds(5))
+        .cancellationPolicy(CancellationPolicy.COUNT_AS_FAILURE)
+        .trialGate(name -> true)
         .build();
   }
 
@@ -426,20 +448,18 @@ class CircuitBreakerConfigTest {
     assertThat(actual.failureThreshold()).as("failureThreshold").isEqualTo(expected.failureThreshold());
     assertThat(actual.recoveryTimeout()).as("recoveryTimeout").isEqualTo(expected.recoveryTimeout());
     assertThat(actual.clock()).as("clock").isSameAs(expected.clock());
-    assertThat(actual.failureRateThreshold()).as("failureRateThreshold").isEqualTo(expected.failureRateThreshold());
-    assertThat(actual.isRateBased()).as("isRateBased").isEqualTo(expected.isRateBased());
-    assertThat(actual.slidingWindow()).as("slidingWindow").isEqualTo(expected.slidingWindow());
-    assertThat(actual.minimumCalls()).as("minimumCalls").isEqualTo(expected.minimumCalls());
+    assertThat(actual.tripPolicy()).as("tripPolicy").isEqualTo(expected.tripPolicy());
     assertThat(actual.slowCallDuration()).as("slowCallDuration").isEqualTo(expected.slowCallDuration());
-    assertThat(actual.slowCallRateThreshold()).as("slowCallRateThreshold")
-        .isEqualTo(expected.slowCallRateThreshold());
+    assertThat(actual.halfOpenMaxDuration()).as("halfOpenMaxDuration").isEqualTo(expected.halfOpenMaxDuration());
+    assertThat(actual.cancellationPolicy()).as("cancellationPolicy").isEqualTo(expected.cancellationPolicy());
+    assertThat(actual.trialGate()).as("trialGate").isEqualTo(expected.trialGate());
     assertThat(actual.trialCalls()).as("trialCalls").isEqualTo(expected.trialCalls());
     assertThat(actual.successesToClose()).as("successesToClose").isEqualTo(expected.successesToClose());
     assertThat(actual.backoffMultiplier()).as("backoffMultiplier").isEqualTo(expected.backoffMultiplier());
     assertThat(actual.maxRecoveryTimeout()).as("maxRecoveryTimeout").isEqualTo(expected.maxRecoveryTimeout());
     assertThat(actual.recordExceptions()).as("recordExceptions").isSameAs(expected.recordExceptions());
     assertThat(actual.ignoreExceptions()).as("ignoreExceptions").isSameAs(expected.ignoreExceptions());
-    assertThat(actual.recordResults()).as("recordResults").isSameAs(expected.recordResults());
+    assertThat(actual.recordResult()).as("recordResult").isSameAs(expected.recordResult());
     assertThat(actual.rampUp()).as("rampUp").isEqualTo(expected.rampUp());
     assertThat(actual.toString()).as("toString").isEqualTo(expected.toString());
   }

@@ -19,9 +19,7 @@ class RateWindowTest {
 
   private CircuitBreaker rateBreaker(SlidingWindow window, double percent, int minimumCalls) {
     return CircuitBreaker.of("rate", CircuitBreakerConfig.builder()
-        .failureRateThreshold(percent)
-        .slidingWindow(window)
-        .minimumCalls(minimumCalls)
+        .tripPolicy(TripPolicy.failureRate(percent, window, minimumCalls))
         .recoveryTimeout(Duration.ofSeconds(30))
         .clock(clock)
         .build());
@@ -180,11 +178,9 @@ class RateWindowTest {
     @Test
     void slowCallRateTripsOnItsOwnThreshold() {
       CircuitBreaker b = CircuitBreaker.of("slow", CircuitBreakerConfig.builder()
-          .failureRateThreshold(90)
+          .tripPolicy(TripPolicy.failureRate(90, SlidingWindow.ofTime(Duration.ofSeconds(60)), 4)
+              .withSlowCallRateThreshold(50))
           .slowCallDuration(Duration.ofSeconds(1))
-          .slowCallRateThreshold(50)
-          .slidingWindow(SlidingWindow.ofTime(Duration.ofSeconds(60)))
-          .minimumCalls(4)
           .clock(clock)
           .build());
       succeedOnce(b);
