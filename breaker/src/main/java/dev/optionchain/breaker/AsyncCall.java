@@ -25,7 +25,7 @@ final class AsyncCall<T> {
     }
   }
 
-  private final CircuitBreaker breaker;
+  private final BreakerCore breaker;
   private final Period period;
   private final long start;
   private final CompletableFuture<T> result = new CompletableFuture<>();
@@ -33,13 +33,13 @@ final class AsyncCall<T> {
   @SuppressWarnings("unused")
   private volatile boolean settled;
 
-  private AsyncCall(CircuitBreaker breaker, Period period, long start) {
+  private AsyncCall(BreakerCore breaker, Period period, long start) {
     this.breaker = breaker;
     this.period = period;
     this.start = start;
   }
 
-  static <T> CompletableFuture<T> start(CircuitBreaker b, Supplier<? extends CompletionStage<T>> fn) {
+  static <T> CompletableFuture<T> start(BreakerCore b, Supplier<? extends CompletionStage<T>> fn) {
     Period p;
     try {
       p = b.admit();

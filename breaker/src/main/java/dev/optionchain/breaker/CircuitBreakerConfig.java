@@ -50,10 +50,6 @@ import java.util.function.Predicate;
  */
 public final class CircuitBreakerConfig {
 
-  /** The "every exception" and "nothing" predicates; declared before {@link #DEFAULTS}, which uses them. */
-  static final Predicate<Object> ALL = t -> true;
-  static final Predicate<Object> NONE = t -> false;
-
   private static final CircuitBreakerConfig DEFAULTS = builder().build();
 
   /** A frozen copy of the builder's settings; never written after construction. */
@@ -61,38 +57,6 @@ public final class CircuitBreakerConfig {
 
   private CircuitBreakerConfig(Settings s) {
     this.s = s;
-  }
-
-  /**
-   * Every setting with its default, in one place. The builder fills one in; a config keeps a frozen clone.
-   */
-  private static final class Settings implements Cloneable {
-    TripPolicy tripPolicy = TripPolicy.consecutiveFailures(5);
-    Duration recoveryTimeout = Duration.ofSeconds(60);
-    BreakerClock clock = BreakerClock.system();
-    /** Null: slow-call detection off. */
-    Duration slowCallDuration;
-    int trialCalls = 1;
-    int successesToClose = 1;
-    Duration halfOpenMaxDuration = Duration.ofSeconds(60);
-    double backoffMultiplier = 1.0;
-    /** Null: the cap follows the recovery timeout. */
-    Duration maxRecoveryTimeout;
-    Predicate<? super Throwable> recordExceptions = ALL;
-    Predicate<? super Throwable> ignoreExceptions = NONE;
-    Predicate<Object> recordResult = NONE;
-    CancellationPolicy cancellationPolicy = CancellationPolicy.IGNORE;
-    Duration rampUp = Duration.ZERO;
-    /** Null: no gate. */
-    TrialGate trialGate;
-
-    Settings copy() {
-      try {
-        return (Settings) clone();
-      } catch (CloneNotSupportedException e) {
-        throw new AssertionError(e);
-      }
-    }
   }
 
   /**
@@ -122,162 +86,100 @@ public final class CircuitBreakerConfig {
     return new Builder(s.copy());
   }
 
-  /**
-   * Returns when a CLOSED breaker trips. Default: 5 consecutive failures.
-   *
-   * @return the trip policy
-   */
+  /** @return when a CLOSED breaker trips; default {@code TripPolicy.consecutiveFailures(5)} */
   public TripPolicy tripPolicy() {
     return s.tripPolicy;
   }
 
-  /**
-   * Returns the number of consecutive failures that trips a CLOSED breaker, under the consecutive-failure policy.
-   *
-   * @return the threshold, at least 1; 0 when the trip policy is a failure rate
-   */
+  /** @return the consecutive failures that trip a CLOSED breaker; 0 when the trip policy is a failure rate */
   public int failureThreshold() {
     return s.tripPolicy instanceof TripPolicy.ConsecutiveFailures
         ? ((TripPolicy.ConsecutiveFailures) s.tripPolicy).threshold() : 0;
   }
 
-  /**
-   * Returns how long a breaker stays OPEN before admitting a trial call. Default 60 s.
-   *
-   * @return a positive duration
-   */
+  /** @return how long a breaker stays OPEN before admitting a trial call; default 60 s */
   public Duration recoveryTimeout() {
     return s.recoveryTimeout;
   }
 
-  /**
-   * Returns the time source. Default {@link BreakerClock#system()}.
-   *
-   * @return the clock
-   */
+  /** @return the time source; default {@link BreakerClock#system()} */
   public BreakerClock clock() {
     return s.clock;
   }
 
-  /**
-   * Returns the duration at or above which a call is slow, if slow-call detection is on.
-   *
-   * @return the duration, or empty (the default)
-   */
+  /** @return the duration at or above which a call is slow, if slow-call detection is on; default empty */
   public Optional<Duration> slowCallDuration() {
     return Optional.ofNullable(s.slowCallDuration);
   }
 
-  /**
-   * Returns how many trial calls HALF_OPEN admits at once. Default 1.
-   *
-   * @return at least 1
-   */
+  /** @return how many trial calls HALF_OPEN admits at once; default 1 */
   public int trialCalls() {
     return s.trialCalls;
   }
 
-  /**
-   * Returns how many successful trial calls close a HALF_OPEN breaker. Default 1. Any failed trial re-opens it.
-   *
-   * @return at least 1
-   */
+  /** @return how many successful trial calls close a HALF_OPEN breaker; default 1 (any failed trial re-opens it) */
   public int successesToClose() {
     return s.successesToClose;
   }
 
   /**
-   * Returns how long HALF_OPEN may last with a trial still running: from then on the unfinished trial counts as failed
-   * and the breaker re-opens (with backoff). A HALF_OPEN breaker with no trial running stays HALF_OPEN. Default 60 s.
-   *
-   * @return a positive duration
+   * @return how long trials may run without a pause before the running ones count as failed and the breaker re-opens;
+   *     default 60 s
    */
   public Duration halfOpenMaxDuration() {
     return s.halfOpenMaxDuration;
   }
 
-  /**
-   * Returns the factor by which the open time grows after each failed recovery. Default 1.0 (no growth).
-   *
-   * @return at least 1.0
-   */
+  /** @return the factor by which the open time grows after each failed recovery; default 1.0 (no growth) */
   public double backoffMultiplier() {
     return s.backoffMultiplier;
   }
 
-  /**
-   * Returns the cap of the open time under {@link #backoffMultiplier()}. Default: the recovery timeout.
-   *
-   * @return a duration at least the recovery timeout
-   */
+  /** @return the cap of the open time under the backoff, at least the recovery timeout; default the recovery timeout */
   public Duration maxRecoveryTimeout() {
     return s.maxRecoveryTimeout == null ? s.recoveryTimeout : s.maxRecoveryTimeout;
   }
 
-  /**
-   * Returns the predicate selecting exceptions that count as failures; others count as successes. Default: all.
-   *
-   * @return the predicate
-   */
+  /** @return the predicate selecting exceptions that count as failures (others as successes); default all */
   public Predicate<? super Throwable> recordExceptions() {
     return s.recordExceptions;
   }
 
-  /**
-   * Returns the predicate selecting exceptions that count neither as success nor failure. Default: none. It is
-   * consulted before {@link #recordExceptions()}.
-   *
-   * @return the predicate
-   */
+  /** @return the predicate selecting exceptions that count neither way, consulted first; default none */
   public Predicate<? super Throwable> ignoreExceptions() {
     return s.ignoreExceptions;
   }
 
   /**
-   * Returns the predicate selecting returned values that count as failures: true for a value of the type given to
-   * {@link Builder#recordResult} that its predicate selects, false for any other value, {@code null} included.
-   * Default: false for every value.
-   *
-   * @return the predicate
+   * @return the predicate selecting returned values that count as failures: true for a value of the type given to
+   *     {@link Builder#recordResult} that its predicate selects, false for any other value ({@code null} included);
+   *     default false for every value
    */
   public Predicate<Object> recordResult() {
     return s.recordResult;
   }
 
-  /**
-   * Returns how a cancelled call counts. Default {@link CancellationPolicy#IGNORE}.
-   *
-   * @return the policy
-   */
+  /** @return how a cancelled call counts; default {@link CancellationPolicy#IGNORE} */
   public CancellationPolicy cancellationPolicy() {
     return s.cancellationPolicy;
   }
 
-  /**
-   * Returns the ramp-up period after closing, or {@link Duration#ZERO} when traffic is admitted in full at once (the
-   * default).
-   *
-   * @return a non-negative duration
-   */
+  /** @return the ramp-up period after closing; default {@link Duration#ZERO}: full traffic at once */
   public Duration rampUp() {
     return s.rampUp;
   }
 
-  /**
-   * Returns the gate consulted before a trial starts, if any.
-   *
-   * @return the gate, or empty (the default)
-   */
+  /** @return the gate consulted before a trial starts; default empty */
   public Optional<TrialGate> trialGate() {
     return Optional.ofNullable(s.trialGate);
   }
 
   boolean hasResultPredicate() {
-    return s.recordResult != NONE;
+    return s.recordResult != Settings.NONE;
   }
 
   boolean hasExceptionPredicates() {
-    return s.recordExceptions != ALL || s.ignoreExceptions != NONE;
+    return s.recordExceptions != Settings.ALL || s.ignoreExceptions != Settings.NONE;
   }
 
   @Override
@@ -337,7 +239,7 @@ public final class CircuitBreakerConfig {
      * @throws IllegalArgumentException if null
      */
     public Builder tripPolicy(TripPolicy policy) {
-      s.tripPolicy = nonNull("tripPolicy", policy);
+      s.tripPolicy = Settings.nonNull("tripPolicy", policy);
       return this;
     }
 
@@ -349,7 +251,7 @@ public final class CircuitBreakerConfig {
      * @throws IllegalArgumentException if null, zero or negative
      */
     public Builder recoveryTimeout(Duration recoveryTimeout) {
-      s.recoveryTimeout = positive("recoveryTimeout", recoveryTimeout);
+      s.recoveryTimeout = Settings.positive("recoveryTimeout", recoveryTimeout);
       return this;
     }
 
@@ -361,7 +263,7 @@ public final class CircuitBreakerConfig {
      * @throws IllegalArgumentException if null
      */
     public Builder clock(BreakerClock clock) {
-      s.clock = nonNull("clock", clock);
+      s.clock = Settings.nonNull("clock", clock);
       return this;
     }
 
@@ -375,7 +277,7 @@ public final class CircuitBreakerConfig {
      * @throws IllegalArgumentException if null, zero or negative
      */
     public Builder slowCallDuration(Duration duration) {
-      s.slowCallDuration = positive("slowCallDuration", duration);
+      s.slowCallDuration = Settings.positive("slowCallDuration", duration);
       return this;
     }
 
@@ -387,7 +289,7 @@ public final class CircuitBreakerConfig {
      * @throws IllegalArgumentException if {@code trialCalls < 1}
      */
     public Builder trialCalls(int trialCalls) {
-      s.trialCalls = atLeastOne("trialCalls", trialCalls);
+      s.trialCalls = Settings.atLeastOne("trialCalls", trialCalls);
       return this;
     }
 
@@ -399,7 +301,7 @@ public final class CircuitBreakerConfig {
      * @throws IllegalArgumentException if {@code successesToClose < 1}
      */
     public Builder successesToClose(int successesToClose) {
-      s.successesToClose = atLeastOne("successesToClose", successesToClose);
+      s.successesToClose = Settings.atLeastOne("successesToClose", successesToClose);
       return this;
     }
 
@@ -412,7 +314,7 @@ public final class CircuitBreakerConfig {
      * @throws IllegalArgumentException if null, zero or negative
      */
     public Builder halfOpenMaxDuration(Duration max) {
-      s.halfOpenMaxDuration = positive("halfOpenMaxDuration", max);
+      s.halfOpenMaxDuration = Settings.positive("halfOpenMaxDuration", max);
       return this;
     }
 
@@ -429,7 +331,7 @@ public final class CircuitBreakerConfig {
       if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
         throw new IllegalArgumentException("recoveryBackoff multiplier must be finite and >= 1.0, was " + multiplier);
       }
-      s.maxRecoveryTimeout = positive("maxRecoveryTimeout", max);
+      s.maxRecoveryTimeout = Settings.positive("maxRecoveryTimeout", max);
       s.backoffMultiplier = multiplier;
       return this;
     }
@@ -442,7 +344,7 @@ public final class CircuitBreakerConfig {
      * @throws IllegalArgumentException if null
      */
     public Builder recordExceptions(Predicate<? super Throwable> predicate) {
-      s.recordExceptions = nonNull("recordExceptions", predicate);
+      s.recordExceptions = Settings.nonNull("recordExceptions", predicate);
       return this;
     }
 
@@ -455,7 +357,7 @@ public final class CircuitBreakerConfig {
      * @throws IllegalArgumentException if null
      */
     public Builder ignoreExceptions(Predicate<? super Throwable> predicate) {
-      s.ignoreExceptions = nonNull("ignoreExceptions", predicate);
+      s.ignoreExceptions = Settings.nonNull("ignoreExceptions", predicate);
       return this;
     }
 
@@ -471,8 +373,8 @@ public final class CircuitBreakerConfig {
      * @throws IllegalArgumentException if an argument is null
      */
     public <T> Builder recordResult(Class<T> type, Predicate<? super T> predicate) {
-      nonNull("recordResult type", type);
-      nonNull("recordResult predicate", predicate);
+      Settings.nonNull("recordResult type", type);
+      Settings.nonNull("recordResult predicate", predicate);
       s.recordResult = value -> type.isInstance(value) && predicate.test(type.cast(value));
       return this;
     }
@@ -485,7 +387,7 @@ public final class CircuitBreakerConfig {
      * @throws IllegalArgumentException if null
      */
     public Builder cancellationPolicy(CancellationPolicy policy) {
-      s.cancellationPolicy = nonNull("cancellationPolicy", policy);
+      s.cancellationPolicy = Settings.nonNull("cancellationPolicy", policy);
       return this;
     }
 
@@ -499,7 +401,7 @@ public final class CircuitBreakerConfig {
      * @throws IllegalArgumentException if null or negative
      */
     public Builder rampUp(Duration period) {
-      s.rampUp = period != null && period.isZero() ? period : positive("rampUp", period);
+      s.rampUp = period != null && period.isZero() ? period : Settings.positive("rampUp", period);
       return this;
     }
 
@@ -511,7 +413,7 @@ public final class CircuitBreakerConfig {
      * @throws IllegalArgumentException if null
      */
     public Builder trialGate(TrialGate gate) {
-      s.trialGate = nonNull("trialGate", gate);
+      s.trialGate = Settings.nonNull("trialGate", gate);
       return this;
     }
 
@@ -534,32 +436,6 @@ public final class CircuitBreakerConfig {
         }
       }
       return new CircuitBreakerConfig(s.copy());
-    }
-
-    private static Duration positive(String name, Duration d) {
-      if (d == null || d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, was " + d);
-      }
-      try {
-        d.toNanos();
-      } catch (ArithmeticException tooLong) {
-        throw new IllegalArgumentException(name + " must fit in 292 years of nanoseconds, was " + d);
-      }
-      return d;
-    }
-
-    private static int atLeastOne(String name, int value) {
-      if (value < 1) {
-        throw new IllegalArgumentException(name + " must be >= 1, was " + value);
-      }
-      return value;
-    }
-
-    private static <T> T nonNull(String name, T value) {
-      if (value == null) {
-        throw new IllegalArgumentException(name + " must not be null, was null");
-      }
-      return value;
     }
   }
 }

@@ -45,12 +45,12 @@ final class ClosedPeriod extends Period {
   }
 
   /** A fresh CLOSED period: no failures, no ramp, no failed recoveries. */
-  static ClosedPeriod fresh(CircuitBreaker b, long now, Instant at, String origin) {
+  static ClosedPeriod fresh(BreakerCore b, long now, Instant at, String origin) {
     return new ClosedPeriod(b.rules, now, at, 0, false, 0, origin);
   }
 
   @Override
-  Period admitGated(CircuitBreaker b) {
+  Period admitGated(BreakerCore b) {
     if (consecutiveFailures >= tripAt) {
       // the failure that reached the threshold is being turned into OPEN by its thread; make sure it happens
       trip(b, consecutiveFailuresReason(consecutiveFailures));
@@ -64,7 +64,7 @@ final class ClosedPeriod extends Period {
   }
 
   @Override
-  void onSuccess(CircuitBreaker b, boolean slow, long now) {
+  void onSuccess(BreakerCore b, boolean slow, long now) {
     clearFailures();
     if (window != null) {
       String reason = slow ? window.slowSuccess(now) : window.success(now);
@@ -75,7 +75,7 @@ final class ClosedPeriod extends Period {
   }
 
   @Override
-  void onFailure(CircuitBreaker b, boolean slow, long now) {
+  void onFailure(BreakerCore b, boolean slow, long now) {
     int consecutive = (int) FAILURES.getAndAdd(this, 1) + 1;
     String reason;
     if (window != null) {
@@ -106,7 +106,7 @@ final class ClosedPeriod extends Period {
    * Replaces this period by OPEN, timed from a fresh reading of the precise clock (a trip is rare; the OPEN period must
    * never be dated earlier than the trip). A trip during ramp-up is a failed recovery and grows the open time.
    */
-  void trip(CircuitBreaker b, String reason) {
+  void trip(BreakerCore b, String reason) {
     long now = b.nanos();
     boolean rampingUp = ramping;
     int recoveries = rampingUp ? Rules.plusOne(failedRecoveries) : 0;

@@ -13,13 +13,13 @@ final class Control {
 
   private Control() {}
 
-  static void reset(CircuitBreaker b) {
+  static void reset(BreakerCore b) {
     b.baseline = b.totals.sums();
     b.failedSinceReset = false;
     b.replace(ClosedPeriod.fresh(b, b.nanos(), b.wall(), null), "reset");
   }
 
-  static void forceOpen(CircuitBreaker b) {
+  static void forceOpen(BreakerCore b) {
     for (;;) {
       Period current = b.current();
       if (current instanceof OpenPeriod && ((OpenPeriod) current).forced) {
@@ -33,7 +33,7 @@ final class Control {
     }
   }
 
-  static void adoptOpen(CircuitBreaker b, Duration openFor, String origin, String reason) {
+  static void adoptOpen(BreakerCore b, Duration openFor, String origin, String reason) {
     if (openFor == null || openFor.isNegative() || openFor.isZero()) {
       throw new IllegalArgumentException("openFor must be positive, was " + openFor);
     }
@@ -50,17 +50,17 @@ final class Control {
     }
   }
 
-  static void adoptClosed(CircuitBreaker b, String origin, String reason) {
+  static void adoptClosed(BreakerCore b, String origin, String reason) {
     notBlank("origin", origin);
     notBlank("reason", reason);
     b.replace(ClosedPeriod.fresh(b, b.nanos(), b.wall(), origin), reason);
   }
 
-  static void restore(CircuitBreaker b, CircuitBreakerSnapshot snapshot) {
+  static void restore(BreakerCore b, CircuitBreakerSnapshot snapshot) {
     Objects.requireNonNull(snapshot, "snapshot");
-    if (!snapshot.name().equals(b.getName())) {
+    if (!snapshot.name().equals(b.name)) {
       throw new IllegalArgumentException(
-          "snapshot is of breaker '" + snapshot.name() + "', not '" + b.getName() + "'");
+          "snapshot is of breaker '" + snapshot.name() + "', not '" + b.name + "'");
     }
     long now = b.nanos();
     Instant wall = b.wall();

@@ -24,7 +24,7 @@ final class HalfOpenPeriod extends Period {
   }
 
   @Override
-  Period admitGated(CircuitBreaker b) {
+  Period admitGated(BreakerCore b) {
     if (inFlight.get() > 0) {
       Period due = due(b, b.decisionNanos(), false);
       if (due != this) {
@@ -48,7 +48,7 @@ final class HalfOpenPeriod extends Period {
 
   /** OPEN, dated when the maximum duration ran out, if trials have been running that long. */
   @Override
-  Period due(CircuitBreaker b, long now, boolean gated) {
+  Period due(BreakerCore b, long now, boolean gated) {
     if (inFlight.get() == 0) {
       return this;
     }
@@ -62,7 +62,7 @@ final class HalfOpenPeriod extends Period {
   }
 
   @Override
-  void onSuccess(CircuitBreaker b, boolean slow, long now) {
+  void onSuccess(BreakerCore b, boolean slow, long now) {
     if (overdue(b, now)) {
       return;
     }
@@ -75,7 +75,7 @@ final class HalfOpenPeriod extends Period {
   }
 
   @Override
-  void onFailure(CircuitBreaker b, boolean slow, long now) {
+  void onFailure(BreakerCore b, boolean slow, long now) {
     if (overdue(b, now)) {
       return;
     }
@@ -85,7 +85,7 @@ final class HalfOpenPeriod extends Period {
   }
 
   @Override
-  void onIgnored(CircuitBreaker b, long now) {
+  void onIgnored(BreakerCore b, long now) {
     if (!overdue(b, now)) {
       inFlight.decrementAndGet();
     }
@@ -105,7 +105,7 @@ final class HalfOpenPeriod extends Period {
    * Whether this trial finished after the period's maximum duration: then it counted as failed when the time ran out,
    * and its own outcome is late. Makes that transition if nobody has yet.
    */
-  private boolean overdue(CircuitBreaker b, long now) {
+  private boolean overdue(BreakerCore b, long now) {
     Period due = due(b, now, false);
     if (due == this) {
       return false;

@@ -33,7 +33,7 @@ final class OpenPeriod extends Period {
   }
 
   @Override
-  Period admitGated(CircuitBreaker b) {
+  Period admitGated(BreakerCore b) {
     if (forced) {
       throw b.reject(CircuitBreakerState.OPEN, b.rules.recoveryNanos);
     }
@@ -54,7 +54,7 @@ final class OpenPeriod extends Period {
    * HALF_OPEN. With a trial gate, readers ({@code gated}) keep reporting OPEN until a call is let through.
    */
   @Override
-  Period due(CircuitBreaker b, long now, boolean gated) {
+  Period due(BreakerCore b, long now, boolean gated) {
     if (forced || remaining(now) > 0 || gated && b.rules.gate != null) {
       return this;
     }
@@ -63,12 +63,12 @@ final class OpenPeriod extends Period {
   }
 
   @Override
-  void onSuccess(CircuitBreaker b, boolean slow, long now) {
+  void onSuccess(BreakerCore b, boolean slow, long now) {
     // an outcome admitted in an earlier period: only the lifetime totals count it
   }
 
   @Override
-  void onFailure(CircuitBreaker b, boolean slow, long now) {
+  void onFailure(BreakerCore b, boolean slow, long now) {
     // as above
   }
 
@@ -77,25 +77,25 @@ final class OpenPeriod extends Period {
     return openNanos;
   }
 
-  private static boolean mayStartTrial(CircuitBreaker b, TrialGate gate) {
+  private static boolean mayStartTrial(BreakerCore b, TrialGate gate) {
     try {
-      return gate.mayStartTrial(b.getName());
+      return gate.mayStartTrial(b.name);
     } catch (VirtualMachineError e) {
       throw e;
     } catch (Throwable t) {
-      Delivery.LOG.log(Level.WARNING, "CircuitBreaker '" + b.getName() + "': trial gate " + gate
+      Delivery.LOG.log(Level.WARNING, "CircuitBreaker '" + b.name + "': trial gate " + gate
           + " failed; starting the trial without it", t);
       return true;
     }
   }
 
-  private static long gateRetryAfter(CircuitBreaker b, TrialGate gate) {
+  private static long gateRetryAfter(BreakerCore b, TrialGate gate) {
     try {
       return gate.retryAfter().toNanos();
     } catch (VirtualMachineError e) {
       throw e;
     } catch (Throwable t) {
-      Delivery.LOG.log(Level.WARNING, "CircuitBreaker '" + b.getName() + "': trial gate " + gate
+      Delivery.LOG.log(Level.WARNING, "CircuitBreaker '" + b.name + "': trial gate " + gate
           + " failed to give a retry-after; using 1 s", t);
       return 1_000_000_000L;
     }

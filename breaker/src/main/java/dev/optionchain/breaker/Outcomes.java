@@ -27,7 +27,7 @@ final class Outcomes {
   private Outcomes() {}
 
   /** A call that returned {@code value}, started at {@code start} (0 unless timed). */
-  static void value(CircuitBreaker b, Period p, Object value, long start) {
+  static void value(BreakerCore b, Period p, Object value, long start) {
     Rules r = b.rules;
     boolean slow = r.timed && b.nanos() - start >= r.slowNanos;
     boolean failed = r.resultPredicate && test(b, r.config.recordResult(), value, "recordResult");
@@ -35,7 +35,7 @@ final class Outcomes {
   }
 
   /** A call that threw {@code error} (or whose stage failed with it). */
-  static void error(CircuitBreaker b, Period p, Throwable error, long start) {
+  static void error(BreakerCore b, Period p, Throwable error, long start) {
     Rules r = b.rules;
     int outcome;
     if (error instanceof CancellationException) {
@@ -52,11 +52,11 @@ final class Outcomes {
   }
 
   /** A call whose returned future was cancelled by its caller before it completed. */
-  static void cancelled(CircuitBreaker b, Period p) {
+  static void cancelled(BreakerCore b, Period p) {
     record(b, p, b.rules.cancellationFails ? FAILURE : IGNORED, false);
   }
 
-  private static void record(CircuitBreaker b, Period p, int outcome, boolean slow) {
+  private static void record(BreakerCore b, Period p, int outcome, boolean slow) {
     Rules r = b.rules;
     if (slow && !r.slowTracked && outcome == SUCCESS) {
       outcome = FAILURE;
@@ -85,13 +85,13 @@ final class Outcomes {
   }
 
   /** Evaluates a user predicate; one that throws is logged and taken as true (the outcome is recorded). */
-  private static <V> boolean test(CircuitBreaker b, Predicate<? super V> predicate, V value, String which) {
+  private static <V> boolean test(BreakerCore b, Predicate<? super V> predicate, V value, String which) {
     try {
       return predicate.test(value);
     } catch (VirtualMachineError e) {
       throw e;
     } catch (Throwable e) {
-      Delivery.LOG.log(Level.WARNING, "CircuitBreaker '" + b.getName() + "': " + which
+      Delivery.LOG.log(Level.WARNING, "CircuitBreaker '" + b.name + "': " + which
           + " predicate threw; treating as true", e);
       return true;
     }

@@ -67,7 +67,7 @@ abstract class Period {
    * The gated admission of this state (the fast one is {@link CircuitBreaker#admit()}): returns this period if the call
    * is admitted, throws the rejection, or returns null after a transition, for the caller to retry on the new period.
    */
-  abstract Period admitGated(CircuitBreaker b);
+  abstract Period admitGated(BreakerCore b);
 
   /**
    * The period that is due at {@code now} without any call: HALF_OPEN once an OPEN period's recovery timeout has
@@ -79,18 +79,18 @@ abstract class Period {
    * @param now a breaker-clock reading
    * @param gated whether to stop before a transition that needs the trial gate's permission
    */
-  Period due(CircuitBreaker b, long now, boolean gated) {
+  Period due(BreakerCore b, long now, boolean gated) {
     return this;
   }
 
   /** Records a success admitted in this period; {@code slow} only when slow calls are tracked on their own rate. */
-  abstract void onSuccess(CircuitBreaker b, boolean slow, long now);
+  abstract void onSuccess(BreakerCore b, boolean slow, long now);
 
   /** Records a failure admitted in this period. */
-  abstract void onFailure(CircuitBreaker b, boolean slow, long now);
+  abstract void onFailure(BreakerCore b, boolean slow, long now);
 
   /** Records an ignored (or ignored-cancelled) call admitted in this period: gives its admission back. */
-  void onIgnored(CircuitBreaker b, long now) {}
+  void onIgnored(BreakerCore b, long now) {}
 
   /** The open time a trip from this period would use; for status and snapshots. */
   long nextOpenNanos(Rules r) {

@@ -14,7 +14,7 @@ final class Reading {
 
   private Reading() {}
 
-  static CircuitBreakerStatus status(CircuitBreaker b) {
+  static CircuitBreakerStatus status(BreakerCore b) {
     long now = b.nanos();
     Instant wall = b.wall();
     Period s = b.view(now);
@@ -52,22 +52,22 @@ final class Reading {
     } else {
       trials = ((HalfOpenPeriod) s).inFlight();
     }
-    return new CircuitBreakerStatus(b.getName(), s.kind, s.consecutiveFailures, r.config.failureThreshold(),
+    return new CircuitBreakerStatus(b.name, s.kind, s.consecutiveFailures, r.config.failureThreshold(),
         r.config.recoveryTimeout(), lastFailure(b, now, wall), s.enteredAt, retryAt, counts, forced,
         Duration.ofNanos(s.nextOpenNanos(r)), failureRate, r.failureRateThreshold(), slowRate, share, trials,
         Optional.ofNullable(s.origin));
   }
 
-  static CircuitBreakerSnapshot snapshot(CircuitBreaker b) {
+  static CircuitBreakerSnapshot snapshot(BreakerCore b) {
     long now = b.nanos();
     Instant wall = b.wall();
     Period s = b.view(now);
-    return new CircuitBreakerSnapshot(b.getName(), s.kind, s.enteredAt, s.consecutiveFailures,
+    return new CircuitBreakerSnapshot(b.name, s.kind, s.enteredAt, s.consecutiveFailures,
         Duration.ofNanos(s.nextOpenNanos(b.rules)), s.failedRecoveries,
         s instanceof OpenPeriod && ((OpenPeriod) s).forced, lastFailure(b, now, wall));
   }
 
-  private static Optional<Instant> lastFailure(CircuitBreaker b, long now, Instant wall) {
+  private static Optional<Instant> lastFailure(BreakerCore b, long now, Instant wall) {
     return b.failedSinceReset
         ? Optional.of(wall.minusNanos(Math.max(0L, now - b.lastFailureNanos)))
         : Optional.empty();
