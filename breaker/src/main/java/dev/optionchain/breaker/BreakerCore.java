@@ -130,6 +130,15 @@ abstract class BreakerCore {
     return state;
   }
 
+  /**
+   * The clock reading readers decide on: the same as rejections while the breaker is OPEN or HALF_OPEN, so that a
+   * reader never reports HALF_OPEN before a call would be admitted; the precise clock while CLOSED (so that reading a
+   * CLOSED breaker never starts the coarse clock's thread).
+   */
+  long readerNanos() {
+    return state.kind == CircuitBreakerState.CLOSED ? nanos() : decisionNanos();
+  }
+
   /** The state as due at {@code now}, without making any transition: what readers report. */
   Period view(long now) {
     Period p = state;

@@ -279,7 +279,7 @@ public final class CircuitBreaker extends BreakerCore {
    * @return the current state
    */
   public CircuitBreakerState getState() {
-    return view(nanos()).kind;
+    return view(readerNanos()).kind;
   }
 
   /**

@@ -15,7 +15,7 @@ final class Reading {
   private Reading() {}
 
   static CircuitBreakerStatus status(BreakerCore b) {
-    long now = b.nanos();
+    long now = b.readerNanos();
     Instant wall = b.wall();
     Period s = b.view(now);
     Rules r = b.rules;
@@ -59,7 +59,7 @@ final class Reading {
   }
 
   static CircuitBreakerSnapshot snapshot(BreakerCore b) {
-    long now = b.nanos();
+    long now = b.readerNanos();
     Instant wall = b.wall();
     Period s = b.view(now);
     return new CircuitBreakerSnapshot(b.name, s.kind, s.enteredAt, s.consecutiveFailures,
