@@ -23,26 +23,29 @@ import org.junit.jupiter.api.Test;
  * own rate, extra and multiple trials, the HALF_OPEN maximum, backoff and both cancellation policies.
  *
  * <h2>It catches the first design's bugs</h2>
- * Each bug below was reintroduced into the implementation by hand, one at a time (the patch is described; none is
- * left in the code), and this test run with its fixed seeds. The smallest failing sequences it reported:
+ * Each bug below was reintroduced into the implementation by hand, one at a time (the patch is named; none is left in
+ * the code), and this test run with its fixed seeds. What it reported, shrunk (2026-12-06):
  * <ul>
- *   <li><b>Outcomes counted in the current period instead of their own</b> ({@code Outcomes.record} passing
- *       {@code b.current()} for a CLOSED outcome admitted in an earlier CLOSED period), count window: {@code [START
- *       FAILURE, FAILURE x2 (trips), +20s, SUCCESS (trial closes), COMPLETE#0]}: the model stays CLOSED, the breaker
- *       counted the stale failure in the new window. Time window: the same shape.
- *   <li><b>Extra trials re-trip a closed breaker</b> ({@code HalfOpenPeriod.onFailure} transitioning from
- *       {@code b.current()}): {@code [FAILURE.., +20s, START SUCCESS, START FAILURE, COMPLETE#0, COMPLETE#1]} with
- *       {@code trialCalls >= 2}: OPEN where the model is CLOSED.
- *   <li><b>Ignored calls that are slow counted as slow</b> (dropping {@code outcome != IGNORED} from the slow test in
- *       {@code Outcomes.error}): {@code [SYNC IGNORED slow]}: slow calls 1 where the model has 0.
- *   <li><b>A cancelled trial keeps its permit</b> ({@code AsyncCall.cancelled} not recording): {@code [FAILURE..,
- *       +20s, START, CANCEL#0, SUCCESS]}: rejected where the model admits a new trial.
- *   <li><b>No HALF_OPEN maximum</b> ({@code HalfOpenPeriod.due} always returning itself): {@code [FAILURE.., +20s,
- *       START, +30s]}: HALF_OPEN where the model has re-opened.
- *   <li><b>Cancellation counted as a failure by default</b> ({@code Outcomes.cancelled} recording a failure):
- *       {@code [START, CANCEL#0]}: failed calls 1 where the model has 0.
+ *   <li><b>An outcome counted in the current period instead of its own</b> ({@code Outcomes.record} recording a CLOSED
+ *       outcome in {@code b.current()}): time window (seed 20260109, 10 s in 2 buckets, minimum 2, 25 %):
+ *       {@code [START SUCCESS, RESET, COMPLETE#5]}, failure rate wrong after the stale completion. Count window
+ *       (params restricted to count windows for the run; seed 20260105, last 7 calls, minimum 5, 50 %):
+ *       {@code [START SUCCESS, RESET, COMPLETE#7]}, the same.
+ *   <li><b>A late trial re-trips a breaker that closed</b> ({@code HalfOpenPeriod.onFailure} transitioning from
+ *       {@code b.current()}; seed 20260114, last call, 50 %, 3 trials, slow calls as failures):
+ *       {@code [SUCCESS slow, +21602ms, START SUCCESS slow, RESET, +20000ms, COMPLETE#1]}: OPEN where the model is
+ *       CLOSED.
+ *   <li><b>Ignored calls that are slow counted as slow</b> (no {@code outcome != IGNORED} in the slow test of
+ *       {@code Outcomes.error}; seed 20260102): {@code [START IGNORED, +30000ms, COMPLETE#7]}: 1 slow call where the
+ *       model has 0.
+ *   <li><b>A cancelled call keeps its admission</b> ({@code AsyncCall.cancelled} not recording; seed 20260101):
+ *       {@code [START SUCCESS slow, CANCEL#2]}: no ignored call counted (and a HALF_OPEN trial would keep its
+ *       permit).
+ *   <li><b>No HALF_OPEN maximum</b> ({@code HalfOpenPeriod.due} always returning itself; seed 20260114, 30 s maximum):
+ *       {@code [SUCCESS slow, +30000ms, START IGNORED, +15206ms, +20000ms]}: HALF_OPEN where the model has re-opened.
+ *   <li><b>A cancellation counted as a failure by default</b> ({@code Outcomes.cancelled} recording a failure; seed
+ *       20260101, threshold 1): {@code [START SUCCESS slow, CANCEL#2]}: OPEN where the model is CLOSED.
  * </ul>
- * The exact sequences for the current seeds are in {@code docs/circuit-breaker.md}, "How it is tested".
  */
 class PeriodModelPropertyTest {
 
