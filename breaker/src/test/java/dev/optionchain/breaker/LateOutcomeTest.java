@@ -99,10 +99,13 @@ class LateOutcomeTest {
   @Test
   void extraTrialsFailingAfterTheFirstClosedTheBreakerDoNotReTripIt() {
     for (TripPolicy policy : List.of(TripPolicy.consecutiveFailures(2),
-        TripPolicy.failureRate(50, SlidingWindow.ofCalls(4), 2))) {
+        TripPolicy.failureRate(50, SlidingWindow.ofCalls(4), 2),
+        TripPolicy.failureRate(50, SlidingWindow.ofTime(Duration.ofSeconds(60)), 3))) {
       CircuitBreaker b = CircuitBreaker.of("trials", CircuitBreakerConfig.builder()
           .tripPolicy(policy).trialCalls(3).successesToClose(1).recoveryTimeout(RECOVERY).clock(clock).build());
-      tripOpen(b, 2);
+      while (b.isClosed()) {
+        failOnce(b);
+      }
       clock.advance(RECOVERY);
       List<CompletableFuture<String>> trials = pending(b, 3);
 
