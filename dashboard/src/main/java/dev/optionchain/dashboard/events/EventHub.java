@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * order they happened, each with an increasing {@code id}: {@code {"breaker","from","to","at","reason","status"}}.
  * A comment is sent every 15 s to keep connections (and proxies) alive.
  *
- * <p>Publishing never blocks the caller (transition listeners run under a breaker's lock): events are handed to one
- * sender thread, which also registers new clients, so a client's snapshot and the transitions after it are never out
- * of order. Thread-safe.
+ * <p>Publishing never blocks the caller (transition listeners run on the thread of the call that made the
+ * transition): events are handed to one sender thread, which also registers new clients, so a client's snapshot and
+ * the transitions after it are never out of order. Thread-safe.
  */
 public final class EventHub implements AutoCloseable {
 
