@@ -242,6 +242,42 @@ public class HotPath {
     return v;
   }
 
+  /** The CLOSED path with a {@link LongAdder} as its counter; also run by {@link ThreadChurn} {@code --alternatives}. */
+  static Object longAdderPath(Breaker b, Upstream.Constant fn) {
+    Period s = b.acquire();
+    Object v = fn.get();
+    b.adder.increment();
+    Breaker.clearFailures(s);
+    return v;
+  }
+
+  /** The CLOSED path with owned stripes (the library's design); also run by {@link ThreadChurn}. */
+  static Object ownedStripePath(Breaker b, Upstream.Constant fn) {
+    Period s = b.acquire();
+    Object v = fn.get();
+    Thread t = Thread.currentThread();
+    StripeCell c = b.stripes[(int) t.getId() & 3];
+    if (c.owner == t) {
+      OWN.setOpaque(c, (long) OWN.getOpaque(c) + 1L);
+    } else if (c.owner == null && OWNER.compareAndSet(c, null, t)) {
+      OWN.setOpaque(c, (long) OWN.getOpaque(c) + 1L);
+    } else {
+      SHARED.getAndAdd(c, 1L);
+    }
+    Breaker.clearFailures(s);
+    return v;
+  }
+
+  /** The CLOSED path with thread-id stripes always incremented atomically; also run by {@link ThreadChurn}. */
+  static Object stripedAtomicPath(Breaker b, Upstream.Constant fn) {
+    Period s = b.acquire();
+    Object v = fn.get();
+    StripeCell c = b.stripes[(int) Thread.currentThread().getId() & 3];
+    SHARED.getAndAdd(c, 1L);
+    Breaker.clearFailures(s);
+    return v;
+  }
+
   @Benchmark
   public Object stripedAtomic(Breaker b, Upstream u) {
     Period s = b.acquire();

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
 
 /**
  * What a call through each breaker costs on the threads users have today: a new (virtual) thread per call, and many
@@ -39,7 +40,9 @@ import java.util.concurrent.TimeUnit;
  *
  * Options: {@code --mode churn|steady|both}, {@code --calls N} (churn, per subject and round), {@code --alive N},
  * {@code --threads N} and {@code --per-thread N} (steady), {@code --warmup N} and {@code --rounds N} (rounds),
- * {@code --platform} (platform threads even where virtual ones exist), {@code --smoke}. Exits with status 1 if a
+ * {@code --platform} (platform threads even where virtual ones exist), {@code --alternatives} (adds benchmark-local
+ * copies of our CLOSED path counting with a {@code LongAdder}, with thread-id stripes always incremented atomically,
+ * and with owned stripes as the library does: the designs compared in {@code docs/benchmarks.md}), {@code --smoke}. Exits with status 1 if a
  * call fails or a breaker leaves CLOSED; the targets of issue 9 are printed, not enforced.
  */
 public final class ThreadChurn {
@@ -59,15 +62,21 @@ public final class ThreadChurn {
   private final ThreadStarter starter;
   private volatile Object sink;
 
-  private ThreadChurn(boolean platform) throws Exception {
+  private ThreadChurn(boolean platform, boolean alternatives) throws Exception {
     FailsafeExecutor<Object> failsafe = Breakers.executor(failsafeBreaker);
     subjects.put("bare supplier", f -> f.get());
     subjects.put("ours", ours::call);
     subjects.put("Resilience4j 2.4.0", r4j::executeSupplier);
     subjects.put("Failsafe 3.3.2", failsafe::get);
+    if (alternatives) {
+      HotPath.Breaker copy = new HotPath.Breaker();
+      subjects.put("alt: path copy + LongAdder", f -> HotPath.longAdderPath(copy, f));
+      subjects.put("alt: path copy + striped atomics", f -> HotPath.stripedAtomicPath(copy, f));
+      subjects.put("alt: path copy + owned stripes", f -> HotPath.ownedStripePath(copy, f));
+    }
     for (String name : subjects.keySet()) {
-      churn.put(name, new Histogram());
-      steady.put(name, new Histogram());
+      churn.put(name, new Histogram(3));
+      steady.put(name, new Histogram(3));
     }
     this.starter = ThreadStarter.create(platform);
   }
@@ -83,7 +92,7 @@ public final class ThreadChurn {
     int warmup = Integer.parseInt(o.getOrDefault("warmup", smoke ? "1" : "3"));
     int rounds = Integer.parseInt(o.getOrDefault("rounds", smoke ? "1" : "5"));
 
-    ThreadChurn bench = new ThreadChurn(o.containsKey("platform"));
+    ThreadChurn bench = new ThreadChurn(o.containsKey("platform"), o.containsKey("alternatives"));
     System.out.printf("java %s (%s), %d cpus, %s threads, load %s%n", Runtime.version(),
         System.getProperty("java.vm.name"), Runtime.getRuntime().availableProcessors(), bench.starter.kind(),
         load());
@@ -153,7 +162,9 @@ public final class ThreadChurn {
     finished.await();
     check(name, failure[0]);
     if (into != null) {
-      into.addAll(samples);
+      for (long sample : samples) {
+        into.recordValue(Math.max(0L, sample));
+      }
     }
   }
 
@@ -191,7 +202,9 @@ public final class ThreadChurn {
     finished.await();
     check(name, failure[0]);
     if (into != null) {
-      into.addAll(samples);
+      for (long sample : samples) {
+        into.recordValue(Math.max(0L, sample));
+      }
     }
   }
 
@@ -209,17 +222,19 @@ public final class ThreadChurn {
     System.out.println("|---|---:|---:|---:|---:|---:|---:|");
     for (Map.Entry<String, Histogram> e : results.entrySet()) {
       Histogram h = e.getValue();
-      System.out.printf(Locale.ROOT, "| %s | %,d | %,.0f | %,d | %,d | %,d | %,d |%n", e.getKey(), h.count(), h.mean(),
-          h.percentile(50), h.percentile(99), h.percentile(99.9), h.max());
+      System.out.printf(Locale.ROOT, "| %s | %,d | %,.0f | %,d | %,d | %,d | %,d |%n", e.getKey(), h.getTotalCount(),
+          h.getMean(), h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getValueAtPercentile(99.9),
+          h.getMaxValue());
     }
     Histogram bare = results.get("bare supplier");
     Histogram ours = results.get("ours");
     Histogram r4j = results.get("Resilience4j 2.4.0");
     System.out.printf(Locale.ROOT, "%ntargets: mean <= R4j/5: %s (%.0f vs %.0f); p99 <= R4j's: %s (%d vs %d); "
             + "mean <= 4 x bare: %s (%.0f vs %.0f)%n",
-        ours.mean() <= r4j.mean() / 5 ? "met" : "MISSED", ours.mean(), r4j.mean() / 5,
-        ours.percentile(99) <= r4j.percentile(99) ? "met" : "MISSED", ours.percentile(99), r4j.percentile(99),
-        ours.mean() <= 4 * bare.mean() ? "met" : "MISSED", ours.mean(), 4 * bare.mean());
+        ours.getMean() <= r4j.getMean() / 5 ? "met" : "MISSED", ours.getMean(), r4j.getMean() / 5,
+        ours.getValueAtPercentile(99) <= r4j.getValueAtPercentile(99) ? "met" : "MISSED",
+        ours.getValueAtPercentile(99), r4j.getValueAtPercentile(99),
+        ours.getMean() <= 4 * bare.getMean() ? "met" : "MISSED", ours.getMean(), 4 * bare.getMean());
   }
 
   private static String load() {
@@ -234,7 +249,7 @@ public final class ThreadChurn {
         throw new IllegalArgumentException("unexpected argument " + args[i]);
       }
       String key = args[i].substring(2);
-      if (key.equals("smoke") || key.equals("platform")) {
+      if (key.equals("smoke") || key.equals("platform") || key.equals("alternatives")) {
         o.put(key, "true");
       } else if (i + 1 < args.length) {
         o.put(key, args[++i]);

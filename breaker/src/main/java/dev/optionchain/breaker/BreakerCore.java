@@ -30,6 +30,9 @@ abstract class BreakerCore {
   /** Rejections decide on the coarse system clock. */
   private final boolean systemClock;
   final Rules rules;
+  /** {@link Rules#plainSuccess} and {@link Rules#timed}, one load closer to the hot path. */
+  private final boolean plainSuccess;
+  private final boolean timed;
   /** Lifetime counts by {@link Outcomes} kind; "since reset" figures subtract {@link #baseline}. */
   final Counters totals = new Counters();
   final Delivery delivery;
@@ -51,6 +54,8 @@ abstract class BreakerCore {
     this.clock = config.clock();
     this.systemClock = clock == SystemClock.INSTANCE;
     this.rules = new Rules(config);
+    this.plainSuccess = rules.plainSuccess;
+    this.timed = rules.timed;
     Period initial = ClosedPeriod.fresh(this, nanos(), wall(), null);
     this.state = initial;
     this.delivery = new Delivery(name, initial);
@@ -76,7 +81,7 @@ abstract class BreakerCore {
 
   /** A call's start on the precise clock, when slow calls are detected; 0 otherwise (no clock read). */
   long startTime() {
-    return rules.timed ? clock.nanoTime() : 0L;
+    return timed ? clock.nanoTime() : 0L;
   }
 
   /**
@@ -85,7 +90,7 @@ abstract class BreakerCore {
    * clock read.
    */
   void onValue(Period p, Object value, long start) {
-    if (rules.plainSuccess && p.kind == CircuitBreakerState.CLOSED) {
+    if (plainSuccess && p.kind == CircuitBreakerState.CLOSED) {
       totals.increment(Outcomes.SUCCESS);
       ClosedPeriod c = (ClosedPeriod) p;
       c.clearFailures();

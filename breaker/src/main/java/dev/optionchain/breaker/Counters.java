@@ -74,7 +74,6 @@ final class Counters {
   }
 
   private final Cell[] cells;
-  private final int mask;
 
   Counters() {
     int n = Integer.highestOneBit(Math.max(1, 2 * Runtime.getRuntime().availableProcessors() - 1)) << 1;
@@ -83,7 +82,6 @@ final class Counters {
     for (int i = 0; i < n; i++) {
       cells[i] = new Cell();
     }
-    mask = n - 1;
   }
 
   /**
@@ -93,7 +91,8 @@ final class Counters {
    */
   void increment(int kind) {
     Thread t = Thread.currentThread();
-    Cell c = cells[(int) t.getId() & mask];
+    Cell[] cells = this.cells;
+    Cell c = cells[(int) t.getId() & (cells.length - 1)];
     if (c.owner == t) {
       addOwned(c, kind);
       return;
