@@ -22,7 +22,10 @@ final class Rules {
   final long slowNanos;
   /** Slow calls are tracked on their own rate instead of counting as failures. */
   final boolean slowTracked;
-  /** A CLOSED success needs nothing but counting: no timing, no result predicate, no rate window. */
+  /**
+   * A CLOSED success needs nothing but counting: no timing, no result predicate, and no time window (a count window
+   * only counts it too).
+   */
   final boolean plainSuccess;
   final boolean exceptionPredicates;
   final boolean resultPredicate;
@@ -46,7 +49,8 @@ final class Rules {
     this.slowTracked = rate != null && rate.slowCallRateThreshold().isPresent();
     this.exceptionPredicates = c.hasExceptionPredicates();
     this.resultPredicate = c.hasResultPredicate();
-    this.plainSuccess = !timed && !resultPredicate && rate == null;
+    this.plainSuccess = !timed && !resultPredicate
+        && (rate == null || rate.window() instanceof SlidingWindow.Calls);
     this.recoveryNanos = c.recoveryTimeout().toNanos();
     this.maxRecoveryNanos = c.maxRecoveryTimeout().toNanos();
     this.backoff = c.backoffMultiplier();
