@@ -17,33 +17,10 @@ import java.util.function.Predicate;
  *     .build();
  * }</pre>
  *
- * <table>
- *   <caption>Options and defaults</caption>
- *   <tr><th>option</th><th>default</th><th>meaning</th></tr>
- *   <tr><td>{@code tripPolicy}</td><td>5 consecutive failures</td><td>{@link TripPolicy#consecutiveFailures} or
- *       {@link TripPolicy#failureRate} over a count or time window; {@code failureThreshold(n)} is a shorthand for
- *       the first</td></tr>
- *   <tr><td>{@code recoveryTimeout}</td><td>60 s</td><td>time OPEN before HALF_OPEN</td></tr>
- *   <tr><td>{@code clock}</td><td>{@link BreakerClock#system()}</td><td>time source</td></tr>
- *   <tr><td>{@code slowCallDuration}</td><td>none</td><td>calls taking at least this long are slow: failures, or
- *       tracked on their own rate by a failure-rate policy with a slow-call threshold</td></tr>
- *   <tr><td>{@code trialCalls}</td><td>1</td><td>trial calls admitted at once in HALF_OPEN</td></tr>
- *   <tr><td>{@code successesToClose}</td><td>1</td><td>successful trials needed to close</td></tr>
- *   <tr><td>{@code halfOpenMaxDuration}</td><td>60 s</td><td>once HALF_OPEN has lasted this long, a trial still
- *       running counts as failed and the breaker re-opens</td></tr>
- *   <tr><td>{@code recoveryBackoff}</td><td>1.0, none</td><td>growth of the open time after each failed recovery,
- *       and its cap</td></tr>
- *   <tr><td>{@code recordExceptions}</td><td>all</td><td>exceptions that count as failures (others as
- *       successes)</td></tr>
- *   <tr><td>{@code ignoreExceptions}</td><td>none</td><td>exceptions that count as neither</td></tr>
- *   <tr><td>{@code recordResult}</td><td>none</td><td>returned values of a type that count as failures</td></tr>
- *   <tr><td>{@code cancellationPolicy}</td><td>{@link CancellationPolicy#IGNORE}</td><td>how a cancelled call
- *       counts</td></tr>
- *   <tr><td>{@code rampUp}</td><td>off</td><td>after closing, admit a share of traffic growing from 10% to 100% over
- *       this period</td></tr>
- *   <tr><td>{@code trialGate}</td><td>none</td><td>a permission consulted before a trial starts, see
- *       {@link TrialGate}</td></tr>
- * </table>
+ * <p>Options: the {@link TripPolicy} (consecutive failures, or a failure rate over a count or time window),
+ * {@code recoveryTimeout}, {@code clock}, slow calls, trials and their maximum duration, recovery backoff, the
+ * exception, result and cancellation rules, ramp-up and a trial gate. Each accessor states its default; the table is in
+ * {@code docs/circuit-breaker.md}.
  *
  * <p>Instances are immutable and thread-safe. Invalid values are rejected by the builder with an
  * {@link IllegalArgumentException} naming the parameter and the value.

@@ -388,29 +388,6 @@ class StateTransitionListenerTest {
     assertThatThrownBy(() -> breaker.onStateTransition(null)).isInstanceOf(NullPointerException.class);
   }
 
-  // ------------------------------------------------------------------------------------------------ the record
-
-  @Test
-  void stateTransitionRejectsNullComponents() {
-    assertThatThrownBy(() -> new StateTransition(null, CLOSED, OPEN, START, "r"))
-        .isInstanceOf(NullPointerException.class).hasMessage("breakerName");
-    assertThatThrownBy(() -> new StateTransition("b", null, OPEN, START, "r"))
-        .isInstanceOf(NullPointerException.class).hasMessage("from");
-    assertThatThrownBy(() -> new StateTransition("b", CLOSED, null, START, "r"))
-        .isInstanceOf(NullPointerException.class).hasMessage("to");
-    assertThatThrownBy(() -> new StateTransition("b", CLOSED, OPEN, null, "r"))
-        .isInstanceOf(NullPointerException.class).hasMessage("at");
-    assertThatThrownBy(() -> new StateTransition("b", CLOSED, OPEN, START, null))
-        .isInstanceOf(NullPointerException.class).hasMessage("reason");
-  }
-
-  @Test
-  void stateTransitionToStringReadsLikeTheLogLine() {
-    StateTransition t = new StateTransition("quotes", CLOSED, OPEN, START, "3 consecutive failures");
-
-    assertThat(t).hasToString("2026-01-26T11:05:56Z CircuitBreaker 'quotes' CLOSED -> OPEN (3 consecutive failures)");
-  }
-
   // ------------------------------------------------------------------------------------------------ logging
 
   @Test
