@@ -37,10 +37,10 @@ public class Open {
     @Setup
     public void trip() {
       breaker = CircuitBreaker.of(Breakers.NAME, 5, Breakers.OPEN_FOR);
-      tripAndCheck();
+      tripAndCheck(breaker);
     }
 
-    void tripAndCheck() {
+    static void tripAndCheck(CircuitBreaker breaker) {
       for (int i = 0; i < 5; i++) {
         try {
           breaker.call(() -> {
@@ -64,8 +64,9 @@ public class Open {
    * decision (any clock other than {@code BreakerClock.system()} is read precisely).
    */
   @State(Scope.Benchmark)
-  public static class OursPrecise extends Ours {
-    @Override
+  public static class OursPrecise {
+    CircuitBreaker breaker;
+
     @Setup
     public void trip() {
       BreakerClock precise = new BreakerClock() {
@@ -81,7 +82,12 @@ public class Open {
       };
       breaker = CircuitBreaker.of(Breakers.NAME, CircuitBreakerConfig.builder().failureThreshold(5)
           .recoveryTimeout(Breakers.OPEN_FOR).clock(precise).build());
-      tripAndCheck();
+      Ours.tripAndCheck(breaker);
+    }
+
+    @TearDown
+    public void check() {
+      Breakers.requireState("ours, precise clock", CircuitBreakerState.OPEN, breaker.getState());
     }
   }
 

@@ -1,16 +1,20 @@
 package dev.optionchain.breaker;
 
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * A window over the last {@code size} calls of a CLOSED period.
  *
  * <p>Every counted call has a position: the number of calls counted in this period when it completed, read from the
  * window's striped counters (exact with one thread; under concurrency, exact up to the calls completing on other cores
- * at the same instant). Successes only add to the counters. Failures and slow calls are also recorded in buckets of
- * consecutive positions: bucket {@code j} holds the positions {@code j*step+1 .. (j+1)*step}. Each bucket lives in a
- * ring slot as one {@code long} packing the bucket's index and its count, updated with a compare-and-set, so a stale
- * slot is recognised by its index and reset by the first outcome of its new bucket. No lock.
+ * at the same instant). Positions are grouped in buckets of {@code step} consecutive positions. Successes only add to
+ * the counters. The window keeps, in a ring of {@code buckets + 1} slots, the cumulative failure and slow-call counts as
+ * they stood when each bucket began; its failures are the current count minus the count at the start of its oldest
+ * bucket. Only failures and slow calls (and readers) look at positions, so the snapshots are taken lazily, by the first
+ * of them to reach a new bucket, before it counts itself: a bucket it skipped held only successes, so its snapshot is
+ * exact. A snapshot is immutable and published with a compare-and-set on the last bucket index, as in
+ * {@link TimeWindow}: no lock, and a failure costs a constant amount of work however large the window.
  *
  * <p>Up to {@value #MAX_BUCKETS} calls the step is 1 and the window is exactly the last {@code size} calls. A larger
  * window has {@code step = ceil(size / MAX_BUCKETS)} and slides a step at a time: it covers the last {@code size} to
@@ -20,21 +24,23 @@ final class CountWindow extends RateWindow {
 
   /** Windows up to this many calls are exact. */
   static final int MAX_BUCKETS = 128;
-  private static final int COUNT_BITS = 20;
-  private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
 
   private final int size;
   private final long step;
-  private final PositionBuckets failures;
-  private final PositionBuckets slow;
+  private final int buckets;
+  private final AtomicLong lastIndex = new AtomicLong();
+  private final AtomicReferenceArray<Snapshot> ring;
+
+  /** The cumulative failure and slow-call counts when bucket {@code index} began. */
+  private record Snapshot(long index, long failures, long slow) {}
 
   CountWindow(TripPolicy.FailureRate rate, boolean slowTracked, int size) {
     super(rate, slowTracked);
     this.size = size;
     this.step = (size + MAX_BUCKETS - 1) / MAX_BUCKETS;
-    int buckets = (int) ((size + step - 1) / step);
-    this.failures = new PositionBuckets(buckets + 1);
-    this.slow = slowTracked ? new PositionBuckets(buckets + 1) : null;
+    this.buckets = (int) ((size + step - 1) / step);
+    this.ring = new AtomicReferenceArray<>(buckets + 1);
+    ring.set(0, new Snapshot(0, 0, 0));
   }
 
   @Override
@@ -47,7 +53,8 @@ final class CountWindow extends RateWindow {
   String slowSuccess(long now) {
     counts.increment(CALLS);
     long position = counts.sum(CALLS);
-    slow.add(bucket(position));
+    observe(bucket(position));
+    counts.increment(SLOW);
     return verdict(contentsAt(position));
   }
 
@@ -55,20 +62,23 @@ final class CountWindow extends RateWindow {
   String failure(boolean slowCall, long now) {
     counts.increment(CALLS);
     long position = counts.sum(CALLS);
-    failures.add(bucket(position));
-    if (slowCall && slow != null) {
-      slow.add(bucket(position));
+    observe(bucket(position));
+    counts.increment(FAILURES);
+    if (slowCall && tracksSlowCalls()) {
+      counts.increment(SLOW);
     }
     return verdict(contentsAt(position));
   }
 
   @Override
   long[] contents(long now) {
-    return contentsAt(counts.sum(CALLS));
+    long position = counts.sum(CALLS);
+    observe(bucket(position));
+    return contentsAt(position);
   }
 
   private long bucket(long position) {
-    return (position - 1) / step;
+    return Math.max(0L, position - 1) / step;
   }
 
   /** The window ending at {@code position}: whole buckets back to the one holding {@code position - size + 1}. */
@@ -78,53 +88,50 @@ final class CountWindow extends RateWindow {
     }
     long newest = bucket(position);
     long oldest = bucket(Math.max(1L, position - size + 1));
-    long calls = position - oldest * step;
-    return contents(calls, failures.sum(oldest, newest), slow == null ? 0 : slow.sum(oldest, newest));
+    Snapshot base = baseFor(oldest, newest);
+    long failures = counts.sum(FAILURES);
+    long slow = counts.sum(SLOW);
+    if (base == null) {
+      return contents(position - oldest * step, 0, 0);
+    }
+    return contents(position - oldest * step, failures - base.failures, slow - base.slow);
   }
 
-  /** A ring of (bucket index, count) pairs packed into longs. */
-  static final class PositionBuckets {
-    private final AtomicLongArray slots;
-
-    PositionBuckets(int length) {
-      slots = new AtomicLongArray(length);
-      for (int i = 0; i < length; i++) {
-        slots.set(i, -1L << COUNT_BITS); // bucket index -1: empty
+  /** Stores the snapshots of the buckets begun since the last one observed, up to {@code index}. */
+  private void observe(long index) {
+    for (;;) {
+      long last = lastIndex.get();
+      if (last >= index) {
+        return;
+      }
+      if (lastIndex.compareAndSet(last, index)) {
+        long failures = counts.sum(FAILURES);
+        long slow = counts.sum(SLOW);
+        for (long j = Math.max(last + 1, index - buckets); j <= index; j++) {
+          ring.set(slot(j), new Snapshot(j, failures, slow));
+        }
+        return;
       }
     }
+  }
 
-    void add(long bucket) {
-      int i = (int) (bucket % slots.length());
-      for (;;) {
-        long v = slots.get(i);
-        long held = v >> COUNT_BITS;
-        long next;
-        if (held == bucket) {
-          if ((v & COUNT_MASK) == COUNT_MASK) {
-            return; // saturated: more than a million outcomes at one position, only under absurd concurrency
-          }
-          next = v + 1;
-        } else if (held < bucket) {
-          next = (bucket << COUNT_BITS) | 1L;
-        } else {
-          return; // the slot holds a newer bucket: this one left the window already
-        }
-        if (slots.compareAndSet(i, v, next)) {
-          return;
-        }
+  /** The snapshot of bucket {@code oldest}, or, while its writer is still storing it, the earliest later one. */
+  private Snapshot baseFor(long oldest, long newest) {
+    Snapshot exact = ring.get(slot(oldest));
+    if (exact != null && exact.index == oldest) {
+      return exact;
+    }
+    Snapshot best = null;
+    for (int i = 0; i < ring.length(); i++) {
+      Snapshot s = ring.get(i);
+      if (s != null && s.index >= oldest && s.index <= newest && (best == null || s.index < best.index)) {
+        best = s;
       }
     }
+    return best;
+  }
 
-    long sum(long oldest, long newest) {
-      long sum = 0;
-      for (int i = 0; i < slots.length(); i++) {
-        long v = slots.get(i);
-        long held = v >> COUNT_BITS;
-        if (held >= oldest && held <= newest) {
-          sum += v & COUNT_MASK;
-        }
-      }
-      return sum;
-    }
+  private int slot(long index) {
+    return (int) (index % (buckets + 1));
   }
 }

@@ -78,6 +78,24 @@ class RateWindowTest {
     }
 
     @Test
+    void aWindowOfMoreThan128CallsSlidesInStepsAndComputesItsRateOverTheCallsItCovers() {
+      CircuitBreaker b = rateBreaker(SlidingWindow.ofCalls(1_000), 90, 1_000);   // step: ceil(1000 / 128) = 8
+      for (int i = 0; i < 1_500; i++) {
+        succeedOnce(b);
+      }
+      for (int i = 0; i < 300; i++) {
+        failOnce(b);
+      }
+      for (int i = 0; i < 13; i++) {
+        succeedOnce(b);
+      }
+      // the last 1 000 to 1 007 calls hold the 300 failures
+      double rate = b.getStatus().failureRate().orElseThrow();
+      assertThat(rate).isBetween(300 * 100.0 / 1_007, 300 * 100.0 / 1_000);
+      assertThat(b.isClosed()).isTrue();
+    }
+
+    @Test
     void aWindowSmallerThanTheMinimumIsActedOnOnceFull() {
       CircuitBreaker b = rateBreaker(SlidingWindow.ofCalls(4), 100, 10);
       tripOpen(b, 4);
