@@ -31,8 +31,16 @@ final class CountWindow extends RateWindow {
   private final AtomicLong lastIndex = new AtomicLong();
   private final AtomicReferenceArray<Snapshot> ring;
 
-  /** The cumulative failure and slow-call counts when bucket {@code index} began. */
-  private record Snapshot(long index, long failures, long slow) {}
+  /**
+   * The cumulative failure and slow-call counts when each bucket of {@code first..last} began (the same for all: only
+   * successes completed in the skipped ones). One object serves every slot of the span, so an observation allocates
+   * one object however many buckets it covers.
+   */
+  private record Snapshot(long first, long last, long failures, long slow) {
+    boolean covers(long index) {
+      return first <= index && index <= last;
+    }
+  }
 
   CountWindow(TripPolicy.FailureRate rate, boolean slowTracked, int size) {
     super(rate, slowTracked);
@@ -40,7 +48,7 @@ final class CountWindow extends RateWindow {
     this.step = (size + MAX_BUCKETS - 1) / MAX_BUCKETS;
     this.buckets = (int) ((size + step - 1) / step);
     this.ring = new AtomicReferenceArray<>(buckets + 1);
-    ring.set(0, new Snapshot(0, 0, 0));
+    ring.set(0, new Snapshot(0, 0, 0, 0));
   }
 
   @Override
@@ -52,29 +60,35 @@ final class CountWindow extends RateWindow {
   @Override
   String slowSuccess(long now) {
     counts.increment(CALLS);
-    long position = counts.sum(CALLS);
-    observe(bucket(position));
+    observe(bucket(counts.sum(CALLS)));
     counts.increment(SLOW);
-    return verdict(contentsAt(position));
+    return verdict(contents(now));
   }
 
   @Override
   String failure(boolean slowCall, long now) {
     counts.increment(CALLS);
-    long position = counts.sum(CALLS);
-    observe(bucket(position));
+    observe(bucket(counts.sum(CALLS)));
     counts.increment(FAILURES);
     if (slowCall && tracksSlowCalls()) {
       counts.increment(SLOW);
     }
-    return verdict(contentsAt(position));
+    return verdict(contents(now));
   }
 
+  /**
+   * The window at the current position. Failures and slow calls are read before the position: an outcome counts its
+   * call first, so every failure read has its call within the position read after it, and a thread preempted between
+   * the reads underestimates the rate (re-evaluated at the next failure) instead of tripping on failures whose calls
+   * it did not see.
+   */
   @Override
   long[] contents(long now) {
+    long slow = counts.sum(SLOW);
+    long failures = counts.sum(FAILURES);
     long position = counts.sum(CALLS);
     observe(bucket(position));
-    return contentsAt(position);
+    return contentsAt(position, failures, slow);
   }
 
   private long bucket(long position) {
@@ -82,15 +96,13 @@ final class CountWindow extends RateWindow {
   }
 
   /** The window ending at {@code position}: whole buckets back to the one holding {@code position - size + 1}. */
-  private long[] contentsAt(long position) {
+  private long[] contentsAt(long position, long failures, long slow) {
     if (position <= 0) {
       return contents(0, 0, 0);
     }
     long newest = bucket(position);
     long oldest = bucket(Math.max(1L, position - size + 1));
     Snapshot base = baseFor(oldest, newest);
-    long failures = counts.sum(FAILURES);
-    long slow = counts.sum(SLOW);
     if (base == null) {
       return contents(position - oldest * step, 0, 0);
     }
@@ -105,10 +117,10 @@ final class CountWindow extends RateWindow {
         return;
       }
       if (lastIndex.compareAndSet(last, index)) {
-        long failures = counts.sum(FAILURES);
-        long slow = counts.sum(SLOW);
-        for (long j = Math.max(last + 1, index - buckets); j <= index; j++) {
-          ring.set(slot(j), new Snapshot(j, failures, slow));
+        long first = Math.max(last + 1, index - buckets);
+        Snapshot span = new Snapshot(first, index, counts.sum(FAILURES), counts.sum(SLOW));
+        for (long j = first; j <= index; j++) {
+          ring.set(slot(j), span);
         }
         return;
       }
@@ -118,13 +130,13 @@ final class CountWindow extends RateWindow {
   /** The snapshot of bucket {@code oldest}, or, while its writer is still storing it, the earliest later one. */
   private Snapshot baseFor(long oldest, long newest) {
     Snapshot exact = ring.get(slot(oldest));
-    if (exact != null && exact.index == oldest) {
+    if (exact != null && exact.covers(oldest)) {
       return exact;
     }
     Snapshot best = null;
     for (int i = 0; i < ring.length(); i++) {
       Snapshot s = ring.get(i);
-      if (s != null && s.index >= oldest && s.index <= newest && (best == null || s.index < best.index)) {
+      if (s != null && s.last >= oldest && s.first <= newest && (best == null || s.first < best.first)) {
         best = s;
       }
     }

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * add to the window's cumulative striped counters; the window keeps, in a ring of {@code buckets + 1} slots, the
  * cumulative counts as they stood when each bucket began, and its contents are the current counts minus those at the
  * start of its oldest bucket. The first outcome observed in a new bucket takes that snapshot: it wins a
- * compare-and-set on the last bucket index and stores an immutable snapshot per bucket begun (a bucket in which nothing
+ * compare-and-set on the last bucket index and stores one immutable snapshot for the buckets begun (a bucket in which nothing
  * completed gets the same snapshot as the next, which is exact because the counts did not change in it). Every outcome
  * reads the precise clock to find its bucket: that is what a time window costs over a count window. No lock.
  */
@@ -24,8 +24,15 @@ final class TimeWindow extends RateWindow {
   private final AtomicLong lastIndex = new AtomicLong();
   private final AtomicReferenceArray<Snapshot> ring;
 
-  /** The cumulative counts when bucket {@code index} began. */
-  private record Snapshot(long index, long calls, long failures, long slow) {}
+  /**
+   * The cumulative counts when each bucket of {@code first..last} began (the same for all: nothing completed in the
+   * skipped ones). One object serves every slot of the span, so an observation allocates one object.
+   */
+  private record Snapshot(long first, long last, long calls, long failures, long slow) {
+    boolean covers(long index) {
+      return first <= index && index <= last;
+    }
+  }
 
   TimeWindow(TripPolicy.FailureRate rate, boolean slowTracked, SlidingWindow.Time window, long now) {
     super(rate, slowTracked);
@@ -33,7 +40,7 @@ final class TimeWindow extends RateWindow {
     this.bucketNanos = window.bucketNanos();
     this.buckets = window.buckets();
     this.ring = new AtomicReferenceArray<>(buckets + 1);
-    ring.set(0, new Snapshot(0, 0, 0, 0));
+    ring.set(0, new Snapshot(0, 0, 0, 0, 0));
     this.nextBoundary = origin + bucketNanos;
   }
 
@@ -68,9 +75,12 @@ final class TimeWindow extends RateWindow {
     observe(now);
     long current = index(now);
     long oldest = current - buckets + 1;
-    long calls = counts.sum(CALLS);
-    long failures = counts.sum(FAILURES);
+    // failures before calls: a failure counts its call first, so every failure read has its call in the calls read
+    // after it, and a thread preempted between the reads underestimates the rate (re-evaluated at the next failure)
+    // instead of tripping on failures whose calls it did not see
     long slow = counts.sum(SLOW);
+    long failures = counts.sum(FAILURES);
+    long calls = counts.sum(CALLS);
     if (oldest <= 0) {
       return contents(calls, failures, slow);
     }
@@ -93,11 +103,11 @@ final class TimeWindow extends RateWindow {
         return;
       }
       if (lastIndex.compareAndSet(last, index)) {
-        long calls = counts.sum(CALLS);
-        long failures = counts.sum(FAILURES);
-        long slow = counts.sum(SLOW);
-        for (long j = Math.max(last + 1, index - buckets); j <= index; j++) {
-          ring.set(slot(j), new Snapshot(j, calls, failures, slow));
+        long first = Math.max(last + 1, index - buckets);
+        // calls before failures here: a base read late can only lower the rate (see contents)
+        Snapshot span = new Snapshot(first, index, counts.sum(CALLS), counts.sum(FAILURES), counts.sum(SLOW));
+        for (long j = first; j <= index; j++) {
+          ring.set(slot(j), span);
         }
         nextBoundary = origin + (index + 1) * bucketNanos;
         return;
@@ -111,13 +121,13 @@ final class TimeWindow extends RateWindow {
    */
   private Snapshot baseFor(long oldest, long current) {
     Snapshot exact = ring.get(slot(oldest));
-    if (exact != null && exact.index == oldest) {
+    if (exact != null && exact.covers(oldest)) {
       return exact;
     }
     Snapshot best = null;
     for (int i = 0; i < ring.length(); i++) {
       Snapshot s = ring.get(i);
-      if (s != null && s.index >= oldest && s.index <= current && (best == null || s.index < best.index)) {
+      if (s != null && s.last >= oldest && s.first <= current && (best == null || s.first < best.first)) {
         best = s;
       }
     }
