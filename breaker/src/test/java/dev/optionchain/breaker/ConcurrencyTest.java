@@ -168,6 +168,34 @@ class ConcurrencyTest {
         .isBetween(THREADS * 10_000L, THREADS * 10_000L + THREADS);
   }
 
+  /** The same for a count window of 100,000 calls (which slides in steps of 782): it never trips early. */
+  @RepeatedTest(10)
+  void countWindowTripsUnderContentionOnlyOnceTheRateIsReached() throws Exception {
+    CircuitBreaker breaker = CircuitBreaker.of("c", CircuitBreakerConfig.builder()
+        .tripPolicy(TripPolicy.failureRate(50, SlidingWindow.ofCalls(100_000), 100))
+        .recoveryTimeout(Duration.ofHours(1)).clock(clock).build());
+    onAllThreads(() -> {
+      for (int i = 0; i < 10_000; i++) {
+        breaker.call(() -> "ok");
+      }
+    });
+    onAllThreads(() -> {
+      for (;;) {
+        try {
+          breaker.call(() -> {
+            throw new Boom();
+          });
+        } catch (CircuitBreakerOpenException rejected) {
+          return;
+        } catch (Boom expected) {
+          // keep failing until rejected
+        }
+      }
+    });
+    // the window covers the last 100,000 to 100,781 calls: half of them is 50,000 to 50,391 failures
+    assertThat(breaker.getStatus().failedCalls()).isBetween(50_000L, 50_391L + THREADS);
+  }
+
   @RepeatedTest(10)
   void concurrentFailuresDeliverExactlyOneTrip() throws Exception {
     CircuitBreaker breaker = CircuitBreaker.of("c", CircuitBreakerConfig.builder()
