@@ -6,6 +6,7 @@ import dev.optionchain.breaker.CircuitBreaker;
 import dev.optionchain.breaker.CircuitBreakerConfig;
 import dev.optionchain.breaker.CircuitBreakerState;
 import dev.optionchain.breaker.SlidingWindow;
+import dev.optionchain.breaker.TripPolicy;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowSynchronizationStrategy;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import java.time.Duration;
@@ -37,9 +38,7 @@ final class Breakers {
   /** Count-window rate mode: 50% over the last 100 calls. */
   static CircuitBreaker oursCountRate() {
     return CircuitBreaker.of(NAME, CircuitBreakerConfig.builder()
-        .failureRateThreshold(50)
-        .slidingWindow(SlidingWindow.ofCalls(100))
-        .minimumCalls(100)
+        .tripPolicy(TripPolicy.failureRate(50, SlidingWindow.ofCalls(100), 100))
         .recoveryTimeout(OPEN_FOR)
         .build());
   }
@@ -47,9 +46,7 @@ final class Breakers {
   /** Time-window rate mode: 50% over the last 10 s (10 buckets). */
   static CircuitBreaker oursTimeRate() {
     return CircuitBreaker.of(NAME, CircuitBreakerConfig.builder()
-        .failureRateThreshold(50)
-        .slidingWindow(SlidingWindow.ofTime(Duration.ofSeconds(10)))
-        .minimumCalls(100)
+        .tripPolicy(TripPolicy.failureRate(50, SlidingWindow.ofTime(Duration.ofSeconds(10)), 100))
         .recoveryTimeout(OPEN_FOR)
         .build());
   }

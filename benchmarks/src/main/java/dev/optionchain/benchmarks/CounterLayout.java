@@ -7,10 +7,10 @@ import org.openjdk.jol.info.ClassLayout;
 import org.openjdk.jol.vm.VM;
 
 /**
- * Diagnostics: where a breaker's per-thread counter cells sit in memory, before and after garbage collections. Two
- * threads each make one call (registering a cell each) and stay alive; the addresses of their cells are printed, then
- * again after young collections (provoked by allocating garbage) and after {@link System#gc()}. Reads the breaker's
- * private fields by reflection (class path only).
+ * Diagnostics: where a breaker's first two counter cells sit in memory, before and after garbage collections. Two
+ * threads each make one call (owning a cell each, if their ids fall on different cells) and stay alive; the addresses
+ * of the cells are printed, then again after young collections (provoked by allocating garbage) and after
+ * {@link System#gc()}. Reads the breaker's private fields by reflection (class path only).
  *
  * <pre>
  * java -cp benchmarks.jar dev.optionchain.benchmarks.CounterLayout
@@ -53,15 +53,20 @@ public final class CounterLayout {
   }
 
   private static Object[] cells(CircuitBreaker breaker) throws ReflectiveOperationException {
-    Object counters = read(breaker, "counters");
-    Object table = read(counters, "table");
-    return (Object[]) read(table, "cells");
+    return (Object[]) read(read(breaker, "totals"), "cells");
   }
 
   private static Object read(Object target, String name) throws ReflectiveOperationException {
-    Field f = target.getClass().getDeclaredField(name);
-    f.setAccessible(true);
-    return f.get(target);
+    for (Class<?> c = target.getClass(); c != null; c = c.getSuperclass()) {
+      try {
+        Field f = c.getDeclaredField(name);
+        f.setAccessible(true);
+        return f.get(target);
+      } catch (NoSuchFieldException inSuperclass) {
+        // keep looking
+      }
+    }
+    throw new NoSuchFieldException(name);
   }
 
   private static void print(String when, Object[] cells) {

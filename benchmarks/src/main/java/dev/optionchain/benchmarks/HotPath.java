@@ -20,11 +20,15 @@ import org.openjdk.jmh.infra.ThreadParams;
  * <ul>
  *   <li>{@code noCounter}: the state read and the gate, the call, the clear-failures read; no counting at all;
  *   <li>{@code threadLocalCell}: plus the library's counter: a {@link ThreadLocal} lookup of the thread's cell and an
- *       opaque increment (what {@code CallCounters.success()} does);
+ *       opaque increment (what the first design's {@code CallCounters.success()} did before its own table);
  *   <li>{@code threadLocalPadded}: the same with the cell padded to its own cache lines (no false sharing);
  *   <li>{@code identityTable}: the same cell found in the breaker's own table by the thread's identity hash;
  *   <li>{@code longAdder}: a {@link LongAdder} (striped, but a {@code lock xadd} per call);
- *   <li>{@code sharedAtomic}: one {@link AtomicLong} for all threads (the contended write per success).
+ *   <li>{@code sharedAtomic}: one {@link AtomicLong} for all threads (the contended write per success);
+ *   <li>{@code stripedAtomic}: cells found by {@code threadId & mask}, always incremented with {@code getAndAdd} (a
+ *       {@code LongAdder} indexed by thread id: no registration, a {@code lock xadd} per call);
+ *   <li>{@code ownedStripe}: the same cells, but the thread that owns its cell (the first to count there, until it
+ *       dies) increments with a plain store; what {@code Counters} (the library's second design) does.
  * </ul>
  *
  * <p>{@code nanoTime} is the price of one {@link System#nanoTime()}, which Resilience4j reads twice per call and
@@ -54,7 +58,7 @@ public class HotPath {
     volatile int admitLimit = 1_000;
   }
 
-  /** One thread's counter, as in {@code CallCounters.Cell}. */
+  /** One thread's counter, as in the first design's {@code CallCounters.Cell}. */
   static final class Cell {
     final Thread owner;
     long successes;
@@ -88,6 +92,8 @@ public class HotPath {
     final ThreadLocal<PaddedCell> paddedLocal = ThreadLocal.withInitial(PaddedCell::new);
     final AtomicLong shared = new AtomicLong();
     final LongAdder adder = new LongAdder();
+    /** Cells indexed by thread id, as in {@code Counters}. */
+    final StripeCell[] stripes = {new StripeCell(), new StripeCell(), new StripeCell(), new StripeCell()};
     /** Identity-hash-indexed cells; a slot that is empty or another thread's falls back to the slow path. */
     final Cell[] cells = new Cell[64];
 
@@ -125,6 +131,49 @@ public class HotPath {
         cells[i] = c;
       }
       return c;
+    }
+  }
+
+  /** A stripe: an owner with its plain count and a shared atomic count, 128 bytes of padding around each. */
+  @SuppressWarnings("unused")
+  static class StripePad {
+    long p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15, p16;
+  }
+
+  /** The owned half. */
+  static class StripeOwned extends StripePad {
+    volatile Thread owner;
+    long own;
+  }
+
+  /** Padding between the halves. */
+  @SuppressWarnings("unused")
+  static class StripeMid extends StripeOwned {
+    long q01, q02, q03, q04, q05, q06, q07, q08, q09, q10, q11, q12, q13, q14, q15, q16;
+  }
+
+  /** The shared half. */
+  static class StripeShared extends StripeMid {
+    long shared;
+  }
+
+  /** A whole stripe. */
+  @SuppressWarnings("unused")
+  static final class StripeCell extends StripeShared {
+    long r01, r02, r03, r04, r05, r06, r07, r08, r09, r10, r11, r12, r13, r14, r15, r16;
+  }
+
+  private static final VarHandle OWNER;
+  private static final VarHandle OWN;
+  private static final VarHandle SHARED;
+
+  static {
+    try {
+      OWNER = MethodHandles.lookup().findVarHandle(StripeOwned.class, "owner", Thread.class);
+      OWN = MethodHandles.lookup().findVarHandle(StripeOwned.class, "own", long.class);
+      SHARED = MethodHandles.lookup().findVarHandle(StripeShared.class, "shared", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
     }
   }
 
@@ -193,6 +242,69 @@ public class HotPath {
     return v;
   }
 
+  /** The CLOSED path with a {@link LongAdder} as its counter; also run by {@link ThreadChurn} {@code --alternatives}. */
+  static Object longAdderPath(Breaker b, Upstream.Constant fn) {
+    Period s = b.acquire();
+    Object v = fn.get();
+    b.adder.increment();
+    Breaker.clearFailures(s);
+    return v;
+  }
+
+  /** The CLOSED path with owned stripes (the library's design); also run by {@link ThreadChurn}. */
+  static Object ownedStripePath(Breaker b, Upstream.Constant fn) {
+    Period s = b.acquire();
+    Object v = fn.get();
+    Thread t = Thread.currentThread();
+    StripeCell c = b.stripes[(int) t.getId() & 3];
+    if (c.owner == t) {
+      OWN.setOpaque(c, (long) OWN.getOpaque(c) + 1L);
+    } else if (c.owner == null && OWNER.compareAndSet(c, null, t)) {
+      OWN.setOpaque(c, (long) OWN.getOpaque(c) + 1L);
+    } else {
+      SHARED.getAndAdd(c, 1L);
+    }
+    Breaker.clearFailures(s);
+    return v;
+  }
+
+  /** The CLOSED path with thread-id stripes always incremented atomically; also run by {@link ThreadChurn}. */
+  static Object stripedAtomicPath(Breaker b, Upstream.Constant fn) {
+    Period s = b.acquire();
+    Object v = fn.get();
+    StripeCell c = b.stripes[(int) Thread.currentThread().getId() & 3];
+    SHARED.getAndAdd(c, 1L);
+    Breaker.clearFailures(s);
+    return v;
+  }
+
+  @Benchmark
+  public Object stripedAtomic(Breaker b, Upstream u) {
+    Period s = b.acquire();
+    Object v = u.ok.get();
+    StripeCell c = b.stripes[(int) Thread.currentThread().getId() & 3];
+    SHARED.getAndAdd(c, 1L);
+    Breaker.clearFailures(s);
+    return v;
+  }
+
+  @Benchmark
+  public Object ownedStripe(Breaker b, Upstream u) {
+    Period s = b.acquire();
+    Object v = u.ok.get();
+    Thread t = Thread.currentThread();
+    StripeCell c = b.stripes[(int) t.getId() & 3];
+    if (c.owner == t) {
+      OWN.setOpaque(c, (long) OWN.getOpaque(c) + 1L);
+    } else if (c.owner == null && OWNER.compareAndSet(c, null, t)) {
+      OWN.setOpaque(c, (long) OWN.getOpaque(c) + 1L);
+    } else {
+      SHARED.getAndAdd(c, 1L);
+    }
+    Breaker.clearFailures(s);
+    return v;
+  }
+
   @Benchmark
   public Object adjacentCells(TwoCells cells, ThreadParams thread, Upstream u) {
     Object v = u.ok.get();
@@ -208,7 +320,7 @@ public class HotPath {
     return v;
   }
 
-  /** The precise clock: what a breaker pays per reading of {@code System.nanoTime()} (kvm-clock here). */
+  /** The precise clock: what a breaker pays per reading of {@code System.nanoTime()}. */
   @Benchmark
   public long nanoTime() {
     return System.nanoTime();

@@ -1,10 +1,13 @@
 package dev.optionchain.benchmarks;
 
 import dev.failsafe.FailsafeExecutor;
+import dev.optionchain.breaker.BreakerClock;
 import dev.optionchain.breaker.CircuitBreaker;
+import dev.optionchain.breaker.CircuitBreakerConfig;
 import dev.optionchain.breaker.CircuitBreakerOpenException;
 import dev.optionchain.breaker.CircuitBreakerState;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -34,6 +37,10 @@ public class Open {
     @Setup
     public void trip() {
       breaker = CircuitBreaker.of(Breakers.NAME, 5, Breakers.OPEN_FOR);
+      tripAndCheck(breaker);
+    }
+
+    static void tripAndCheck(CircuitBreaker breaker) {
       for (int i = 0; i < 5; i++) {
         try {
           breaker.call(() -> {
@@ -49,6 +56,38 @@ public class Open {
     @TearDown
     public void check() {
       Breakers.requireState("ours", CircuitBreakerState.OPEN, breaker.getState());
+    }
+  }
+
+  /**
+   * The alternative to the coarse clock: the same breaker on a clock that reads {@link System#nanoTime()} at every
+   * decision (any clock other than {@code BreakerClock.system()} is read precisely).
+   */
+  @State(Scope.Benchmark)
+  public static class OursPrecise {
+    CircuitBreaker breaker;
+
+    @Setup
+    public void trip() {
+      BreakerClock precise = new BreakerClock() {
+        @Override
+        public long nanoTime() {
+          return System.nanoTime();
+        }
+
+        @Override
+        public Instant now() {
+          return Instant.now();
+        }
+      };
+      breaker = CircuitBreaker.of(Breakers.NAME, CircuitBreakerConfig.builder().failureThreshold(5)
+          .recoveryTimeout(Breakers.OPEN_FOR).clock(precise).build());
+      Ours.tripAndCheck(breaker);
+    }
+
+    @TearDown
+    public void check() {
+      Breakers.requireState("ours, precise clock", CircuitBreakerState.OPEN, breaker.getState());
     }
   }
 
@@ -133,6 +172,15 @@ public class Open {
       return b.breaker.call(u.ok);
     } catch (CircuitBreakerOpenException e) {
       return e.state();
+    }
+  }
+
+  @Benchmark
+  public Object oursPreciseClockException(OursPrecise b, Upstream u) {
+    try {
+      return b.breaker.call(u.ok);
+    } catch (CircuitBreakerOpenException e) {
+      return e;
     }
   }
 

@@ -57,6 +57,7 @@ public final class Report {
     LABELS.put("ours", "**ours**");
     LABELS.put("oursException", "**ours**, consume the exception");
     LABELS.put("oursField", "**ours**, consume a field");
+    LABELS.put("oursPreciseClockException", "ours without the coarse clock (`System.nanoTime()` per rejection)");
     LABELS.put("r4jDefault", "Resilience4j 2.4.0, defaults (COUNT_BASED 100, SYNCHRONIZED)");
     LABELS.put("r4jTime", "Resilience4j, TIME_BASED 10 s");
     LABELS.put("r4jLockFree", "Resilience4j, COUNT_BASED 100, LOCK_FREE");

@@ -210,8 +210,8 @@ public final class CircuitBreakerRegistry {
 
   /**
    * Puts a breaker in the map and subscribes the registry-wide listeners; the subscriptions to a replaced breaker are
-   * added to {@code stale}, to be closed once the lock is released (closing takes the breaker's transition lock, and a
-   * breaker's listener may call into this registry).
+   * added to {@code stale}, to be closed once the lock is released (a subscription runs no user code while closing,
+   * but the lock is kept to the map; a breaker's listener may call into this registry).
    */
   private void put(CircuitBreaker breaker, List<Subscription> stale) {
     Map<String, CircuitBreaker> next = new LinkedHashMap<>(breakers);

@@ -1,37 +1,38 @@
 package dev.optionchain.breaker;
 
 /**
- * The failure and slow-call rates of one CLOSED period, for rate mode.
+ * The failure and slow-call rates of one CLOSED period, for the failure-rate policy. Each CLOSED period has its own
+ * window, created empty, so that only the outcomes of calls admitted in this period count.
  *
- * <p>Windows do not see successful calls one by one. Every outcome is counted in the breaker's per-thread
- * {@link CallCounters}; a window keeps only what it needs to turn those cumulative counts into "the last N calls" or
- * "the last T seconds": positions of recent failures (count window) or the cumulative counts at bucket boundaries
- * (time window). Only a failure or a slow call can push a rate up, so the rates are evaluated on those outcomes alone,
- * and a successful call costs a rate-mode breaker what it costs a consecutive-mode one (plus, for a time window, one
- * read of the coarse clock). Windows lock only on failures, slow calls, bucket changes and status reads.
+ * <p>Every counted call (success or failure; ignored calls are not counted at all) is added to the window's own
+ * striped {@link Counters}, at the cost of one more counter increment than the consecutive policy. Only a failure or a
+ * slow call can push a rate up, so the rates are evaluated on those outcomes alone. No path takes a lock.
  */
 abstract class RateWindow {
 
-  final CallCounters counters;
+  static final int CALLS = 0;
+  static final int FAILURES = 1;
+  static final int SLOW = 2;
+
+  final Counters counts = new Counters();
   private final double failureRateThreshold;
   private final double slowRateThreshold;
   private final int minimumCalls;
   private final String description;
 
-  RateWindow(CallCounters counters, CircuitBreakerConfig config) {
-    this.counters = counters;
-    this.minimumCalls = config.minimumCalls();
-    this.failureRateThreshold = config.failureRateThreshold().orElse(100.0);
-    this.slowRateThreshold = config.slowCallRateThreshold().orElse(0.0);
-    this.description = config.slidingWindow().toString();
+  RateWindow(TripPolicy.FailureRate rate, boolean slowTracked) {
+    this.failureRateThreshold = rate.failureRateThreshold();
+    this.slowRateThreshold = slowTracked ? rate.slowCallRateThreshold().getAsDouble() : 0.0;
+    this.minimumCalls = rate.effectiveMinimumCalls();
+    this.description = rate.window().toString();
   }
 
-  static RateWindow create(CallCounters counters, CircuitBreakerConfig config, long now) {
-    SlidingWindow w = config.slidingWindow();
+  static RateWindow create(TripPolicy.FailureRate rate, boolean slowTracked, long now) {
+    SlidingWindow w = rate.window();
     if (w instanceof SlidingWindow.Calls) {
-      return new CountWindow(counters, config, ((SlidingWindow.Calls) w).size());
+      return new CountWindow(rate, slowTracked, ((SlidingWindow.Calls) w).size());
     }
-    return new TimeWindow(counters, config, (SlidingWindow.Time) w, now);
+    return new TimeWindow(rate, slowTracked, (SlidingWindow.Time) w, now);
   }
 
   /** Whether slow calls are tracked apart from failures. */
@@ -39,42 +40,48 @@ abstract class RateWindow {
     return slowRateThreshold > 0;
   }
 
-  /** Called before an outcome at {@code now} is counted. */
-  abstract void beforeCount(long now);
-
-  /**
-   * Called after a failure or a tracked slow call has been counted.
-   *
-   * @return the reason to trip, or null
-   */
-  abstract String onBadOutcome(boolean failure, boolean slow, long now);
-
-  /** Returns {calls, failures, slow calls} currently in the window. */
-  abstract long[] contents(long now);
-
-  /** Calls the window must hold before its rates count. */
-  long minimumCalls() {
-    return minimumCalls;
+  /** Counts a success on the fast path of a count window: one increment. A time window never comes here. */
+  final void countSuccess() {
+    counts.increment(CALLS);
   }
 
+  /** Counts a success that is not slow; never trips. {@code now} is read only by a time window. */
+  abstract String success(long now);
+
+  /** Counts a slow success (slow calls tracked); returns the reason to trip, or null. */
+  abstract String slowSuccess(long now);
+
+  /** Counts a failure, slow or not; returns the reason to trip, or null. */
+  abstract String failure(boolean slow, long now);
+
+  /** Returns {calls, failures, slow calls} in the window at {@code now}; failures and slow calls never exceed calls. */
+  abstract long[] contents(long now);
+
   /** Returns the reason to trip for these window contents, or null. */
-  final String verdict(long calls, long failures, long slow) {
-    if (calls <= 0 || calls < minimumCalls()) {
+  final String verdict(long[] c) {
+    long calls = c[0];
+    if (calls <= 0 || calls < minimumCalls) {
       return null;
     }
-    double failureRate = percent(failures, calls);
+    double failureRate = percent(c[1], calls);
     if (failureRate >= failureRateThreshold) {
       return "failure rate " + format(failureRate) + "% >= " + format(failureRateThreshold) + "% over "
-          + description + " (" + failures + " of " + calls + " calls)";
+          + description + " (" + c[1] + " of " + calls + " calls)";
     }
     if (slowRateThreshold > 0) {
-      double slowRate = percent(slow, calls);
+      double slowRate = percent(c[2], calls);
       if (slowRate >= slowRateThreshold) {
         return "slow-call rate " + format(slowRate) + "% >= " + format(slowRateThreshold) + "% over " + description
-            + " (" + slow + " of " + calls + " calls)";
+            + " (" + c[2] + " of " + calls + " calls)";
       }
     }
     return null;
+  }
+
+  /** Builds contents, clamping failures and slow calls to the calls (counts read while others complete may skew). */
+  static long[] contents(long calls, long failures, long slow) {
+    calls = Math.max(0L, calls);
+    return new long[] {calls, Math.max(0L, Math.min(failures, calls)), Math.max(0L, Math.min(slow, calls))};
   }
 
   static double percent(long part, long whole) {

@@ -1,106 +1,144 @@
 package dev.optionchain.breaker;
 
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
 /**
  * A window over the calls of the last {@code length} of a CLOSED period, in {@code buckets} buckets.
  *
- * <p>Bucket {@code j} starts at {@code origin + j * bucketNanos}. The window records the breaker's cumulative counts as
- * they stood when each bucket began, in a ring of {@code buckets + 1} snapshots; the contents of the window are the
- * current counts minus the snapshot at the start of its oldest bucket. A snapshot is taken by the first outcome
- * observed in a new bucket (one volatile read and one comparison per call decide whether that is needed); a bucket in
- * which no call completed gets the same snapshot as the next, which is exact because the counts did not change in it.
- * Time is the breaker's decision clock, which for the system clock is the millisecond-resolution coarse reading.
+ * <p>Bucket {@code j} starts at {@code origin + j * bucketNanos}, the origin being the start of the period. Outcomes
+ * add to the window's cumulative striped counters; the window keeps, in a ring of {@code buckets + 1} slots, the
+ * cumulative counts as they stood when each bucket began, and its contents are the current counts minus those at the
+ * start of its oldest bucket. The first outcome observed in a new bucket takes that snapshot: it wins a
+ * compare-and-set on the last bucket index and stores one immutable snapshot for the buckets begun (a bucket in which nothing
+ * completed gets the same snapshot as the next, which is exact because the counts did not change in it). Every outcome
+ * reads the precise clock to find its bucket: that is what a time window costs over a count window. No lock.
  */
 final class TimeWindow extends RateWindow {
 
   private final long origin;
   private final long bucketNanos;
   private final int buckets;
-  private final String length;
-
-  /** Decision-clock reading at which the next bucket begins; read on every call. */
+  /** Breaker-clock reading at which the next bucket begins; read on every outcome. */
   private volatile long nextBoundary;
+  private final AtomicLong lastIndex = new AtomicLong();
+  private final AtomicReferenceArray<Snapshot> ring;
 
-  // guarded by this
-  private final long[] calls;
-  private final long[] failures;
-  private final long[] slow;
-  private long lastIndex;
-  private final long[] scratch = new long[CallCounters.KINDS];
-  private final long[] contents = new long[3];
+  /**
+   * The cumulative counts when each bucket of {@code first..last} began (the same for all: nothing completed in the
+   * skipped ones). One object serves every slot of the span, so an observation allocates one object.
+   */
+  private record Snapshot(long first, long last, long calls, long failures, long slow) {
+    boolean covers(long index) {
+      return first <= index && index <= last;
+    }
+  }
 
-  TimeWindow(CallCounters counters, CircuitBreakerConfig config, SlidingWindow.Time window, long now) {
-    super(counters, config);
+  TimeWindow(TripPolicy.FailureRate rate, boolean slowTracked, SlidingWindow.Time window, long now) {
+    super(rate, slowTracked);
     this.origin = now;
     this.bucketNanos = window.bucketNanos();
     this.buckets = window.buckets();
-    this.length = window.length().toString();
-    this.calls = new long[buckets + 1];
-    this.failures = new long[buckets + 1];
-    this.slow = new long[buckets + 1];
-    counters.sumInto(scratch);
-    store(0);
+    this.ring = new AtomicReferenceArray<>(buckets + 1);
+    ring.set(0, new Snapshot(0, 0, 0, 0, 0));
     this.nextBoundary = origin + bucketNanos;
   }
 
   @Override
-  void beforeCount(long now) {
-    if (now - nextBoundary >= 0) {
-      synchronized (this) {
-        advance(now);
+  String success(long now) {
+    observe(now);
+    counts.increment(CALLS);
+    return null;
+  }
+
+  @Override
+  String slowSuccess(long now) {
+    observe(now);
+    counts.increment(CALLS);
+    counts.increment(SLOW);
+    return verdict(contents(now));
+  }
+
+  @Override
+  String failure(boolean slowCall, long now) {
+    observe(now);
+    counts.increment(CALLS);
+    counts.increment(FAILURES);
+    if (slowCall && tracksSlowCalls()) {
+      counts.increment(SLOW);
+    }
+    return verdict(contents(now));
+  }
+
+  @Override
+  long[] contents(long now) {
+    observe(now);
+    long current = index(now);
+    long oldest = current - buckets + 1;
+    // failures before calls: a failure counts its call first, so every failure read has its call in the calls read
+    // after it, and a thread preempted between the reads underestimates the rate (re-evaluated at the next failure)
+    // instead of tripping on failures whose calls it did not see
+    long slow = counts.sum(SLOW);
+    long failures = counts.sum(FAILURES);
+    long calls = counts.sum(CALLS);
+    if (oldest <= 0) {
+      return contents(calls, failures, slow);
+    }
+    Snapshot base = baseFor(oldest, current);
+    if (base == null) {
+      return contents(0, 0, 0);
+    }
+    return contents(calls - base.calls, failures - base.failures, slow - base.slow);
+  }
+
+  /** Takes the snapshots of the buckets begun since the last outcome, if {@code now} is in a new one. */
+  private void observe(long now) {
+    if (now - nextBoundary < 0) {
+      return;
+    }
+    long index = index(now);
+    for (;;) {
+      long last = lastIndex.get();
+      if (last >= index) {
+        return;
+      }
+      if (lastIndex.compareAndSet(last, index)) {
+        long first = Math.max(last + 1, index - buckets);
+        // calls before failures here: a base read late can only lower the rate (see contents)
+        Snapshot span = new Snapshot(first, index, counts.sum(CALLS), counts.sum(FAILURES), counts.sum(SLOW));
+        for (long j = first; j <= index; j++) {
+          ring.set(slot(j), span);
+        }
+        nextBoundary = origin + (index + 1) * bucketNanos;
+        return;
       }
     }
   }
 
-  @Override
-  String onBadOutcome(boolean failure, boolean slowCall, long now) {
-    synchronized (this) {
-      long[] c = contentsLocked(now);
-      return verdict(c[0], c[1], c[2]);
+  /**
+   * The snapshot at the start of bucket {@code oldest}, or, while the thread that won that bucket is still storing
+   * it, the earliest later one (nothing completed in between, or the difference is in flight); null if none is left.
+   */
+  private Snapshot baseFor(long oldest, long current) {
+    Snapshot exact = ring.get(slot(oldest));
+    if (exact != null && exact.covers(oldest)) {
+      return exact;
     }
+    Snapshot best = null;
+    for (int i = 0; i < ring.length(); i++) {
+      Snapshot s = ring.get(i);
+      if (s != null && s.last >= oldest && s.first <= current && (best == null || s.first < best.first)) {
+        best = s;
+      }
+    }
+    return best;
   }
 
-  @Override
-  synchronized long[] contents(long now) {
-    return contentsLocked(now).clone();
-  }
-
-  /** Fills and returns {@link #contents} (no allocation on the failure path); guarded by this. */
-  private long[] contentsLocked(long now) {
-    advance(now);
-    int oldest = slot(Math.max(0L, lastIndex - buckets + 1));
-    counters.sumInto(scratch);
-    contents[0] = scratch[CallCounters.SUCCESSES] + scratch[CallCounters.FAILURES] - calls[oldest];
-    contents[1] = scratch[CallCounters.FAILURES] - failures[oldest];
-    contents[2] = scratch[CallCounters.SLOW] - slow[oldest];
-    return contents;
-  }
-
-  /** Records snapshots for every bucket begun since the last one, up to the bucket holding {@code now}. */
-  private void advance(long now) {
-    if (now - nextBoundary < 0) {
-      return;
-    }
-    long index = (now - origin) / bucketNanos;
-    counters.sumInto(scratch);
-    for (long j = Math.max(lastIndex + 1, index - buckets); j <= index; j++) {
-      store(slot(j));
-    }
-    lastIndex = index;
-    nextBoundary = origin + (index + 1) * bucketNanos;
+  private long index(long now) {
+    return Math.max(0L, (now - origin) / bucketNanos);
   }
 
   private int slot(long index) {
     return (int) (index % (buckets + 1));
-  }
-
-  private void store(int slot) {
-    calls[slot] = scratch[CallCounters.SUCCESSES] + scratch[CallCounters.FAILURES];
-    failures[slot] = scratch[CallCounters.FAILURES];
-    slow[slot] = scratch[CallCounters.SLOW];
-  }
-
-  @Override
-  public String toString() {
-    return "last " + length;
   }
 }

@@ -120,7 +120,7 @@ class CallOptionsTest {
 
     @Test
     void resultsMatchingThePredicateCountAsFailuresButAreReturned() {
-      CircuitBreaker b = CircuitBreaker.of("res", base().recordResults(r -> Integer.valueOf(503).equals(r)).build());
+      CircuitBreaker b = CircuitBreaker.of("res", base().recordResult(Integer.class, r -> r == 503).build());
       assertThat(b.call(() -> 503)).isEqualTo(503);
       assertThat(b.call(() -> 200)).isEqualTo(200);
       assertThat(b.getStatus().failureCount()).isZero();
@@ -130,8 +130,18 @@ class CallOptionsTest {
     }
 
     @Test
+    void resultsOfAnotherTypeOrNullAreNeverTestedAndCountAsSuccesses() {
+      CircuitBreaker b = CircuitBreaker.of("typed", base().recordResult(Integer.class, r -> r >= 500).build());
+      assertThat(b.call(() -> "503")).isEqualTo("503");
+      assertThat(b.call(() -> (Integer) null)).isNull();
+      assertThat(b.getStatus().successfulCalls()).isEqualTo(2);
+      assertThat(b.getConfig().recordResult().test(503)).isTrue();
+      assertThat(b.getConfig().recordResult().test(503L)).isFalse();
+    }
+
+    @Test
     void aPredicateThatThrowsIsTakenAsTrue() {
-      CircuitBreaker b = CircuitBreaker.of("oops", base().recordResults(r -> {
+      CircuitBreaker b = CircuitBreaker.of("oops", base().recordResult(String.class, r -> {
         throw new IllegalStateException("predicate bug");
       }).build());
       assertThat(b.call(() -> "fine")).isEqualTo("fine");

@@ -34,12 +34,11 @@ class CircuitBreakerConfigTest {
   void everyOptionHasItsDocumentedDefault() {
     CircuitBreakerConfig config = CircuitBreakerConfig.builder().build();
 
-    assertThat(config.failureRateThreshold()).isEmpty();
-    assertThat(config.isRateBased()).isFalse();
-    assertThat(config.slidingWindow()).isEqualTo(SlidingWindow.ofCalls(100));
-    assertThat(config.minimumCalls()).isEqualTo(10);
+    assertThat(config.tripPolicy()).isEqualTo(TripPolicy.consecutiveFailures(5));
     assertThat(config.slowCallDuration()).isEmpty();
-    assertThat(config.slowCallRateThreshold()).isEmpty();
+    assertThat(config.halfOpenMaxDuration()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(config.cancellationPolicy()).isEqualTo(CancellationPolicy.IGNORE);
+    assertThat(config.trialGate()).isEmpty();
     assertThat(config.trialCalls()).isEqualTo(1);
     assertThat(config.successesToClose()).isEqualTo(1);
     assertThat(config.backoffMultiplier()).isEqualTo(1.0);
@@ -50,8 +49,8 @@ class CircuitBreakerConfigTest {
     assertThat(record.test(new RuntimeException())).isTrue();
     assertThat(record.test(new Exception())).isTrue();
     assertThat(ignore.test(new RuntimeException())).isFalse();
-    assertThat(config.recordResults().test(null)).isFalse();
-    assertThat(config.recordResults().test("any value")).isFalse();
+    assertThat(config.recordResult().test(null)).isFalse();
+    assertThat(config.recordResult().test("any value")).isFalse();
   }
 
   @Test
@@ -91,18 +90,6 @@ class CircuitBreakerConfigTest {
     assertThat(config.maxRecoveryTimeout()).isEqualTo(d);
   }
 
-  @Test
-  void hundredPercentIsAValidRate() {
-    CircuitBreakerConfig config = CircuitBreakerConfig.builder()
-        .failureRateThreshold(100)
-        .slowCallDuration(Duration.ofSeconds(1))
-        .slowCallRateThreshold(100)
-        .build();
-
-    assertThat(config.failureRateThreshold()).hasValue(100.0);
-    assertThat(config.slowCallRateThreshold()).hasValue(100.0);
-    assertThat(config.isRateBased()).isTrue();
-  }
 
   @Test
   void rampUpOfZeroTurnsItOff() {
@@ -146,23 +133,15 @@ class CircuitBreakerConfigTest {
     assertRejected(() -> CircuitBreakerConfig.builder().recoveryBackoff(2.0, bad), "maxRecoveryTimeout", value);
   }
 
-  @ParameterizedTest
-  @ValueSource(doubles = {0.0, -1.0, 100.0001, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY})
-  void failureRateThresholdOutsideZeroToHundredIsRejected(double rate) {
-    assertRejected(() -> CircuitBreakerConfig.builder().failureRateThreshold(rate),
-        "failureRateThreshold", "was " + rate);
-  }
 
-  @ParameterizedTest
-  @ValueSource(doubles = {0.0, -1.0, 100.0001, Double.NaN, Double.POSITIVE_INFINITY})
-  void slowCallRateThresholdOutsideZeroToHundredIsRejected(double rate) {
-    assertRejected(() -> CircuitBreakerConfig.builder().slowCallRateThreshold(rate),
-        "slowCallRateThreshold", "was " + rate);
-  }
+
+
 
   @Test
-  void minimumCallsBelowOneIsRejected() {
-    assertRejected(() -> CircuitBreakerConfig.builder().minimumCalls(0), "minimumCalls", "was 0");
+  void halfOpenMaxDurationMustBePositive() {
+    assertRejected(() -> CircuitBreakerConfig.builder().halfOpenMaxDuration(Duration.ZERO),
+        "halfOpenMaxDuration", "was PT0S");
+    assertRejected(() -> CircuitBreakerConfig.builder().halfOpenMaxDuration(null), "halfOpenMaxDuration", "was null");
   }
 
   @Test
@@ -200,25 +179,7 @@ class CircuitBreakerConfigTest {
     assertRejected(builder::build, "maxRecoveryTimeout", "was PT1M30S");
   }
 
-  @Test
-  void slowCallRateThresholdWithoutSlowCallDurationIsRejectedAtBuild() {
-    CircuitBreakerConfig.Builder builder = CircuitBreakerConfig.builder()
-        .failureRateThreshold(50)
-        .slowCallRateThreshold(40);
 
-    assertRejected(builder::build, "slowCallRateThreshold", "40.0");
-    assertThatThrownBy(builder::build).hasMessageContaining("slowCallDuration");
-  }
-
-  @Test
-  void slowCallRateThresholdWithoutFailureRateThresholdIsRejectedAtBuild() {
-    CircuitBreakerConfig.Builder builder = CircuitBreakerConfig.builder()
-        .slowCallDuration(Duration.ofSeconds(2))
-        .slowCallRateThreshold(40);
-
-    assertRejected(builder::build, "slowCallRateThreshold", "40.0");
-    assertThatThrownBy(builder::build).hasMessageContaining("failureRateThreshold");
-  }
 
   @Test
   void rampUpMustNotBeNegativeOrNull() {
@@ -241,8 +202,13 @@ class CircuitBreakerConfigTest {
     assertRejected(() -> CircuitBreakerConfig.builder().clock(null), "clock", "was null");
     assertRejected(() -> CircuitBreakerConfig.builder().recordExceptions(null), "recordExceptions", "was null");
     assertRejected(() -> CircuitBreakerConfig.builder().ignoreExceptions(null), "ignoreExceptions", "was null");
-    assertRejected(() -> CircuitBreakerConfig.builder().recordResults(null), "recordResults", "was null");
-    assertRejected(() -> CircuitBreakerConfig.builder().slidingWindow(null), "slidingWindow", "was null");
+    assertRejected(() -> CircuitBreakerConfig.builder().recordResult(null, r -> true), "recordResult type",
+        "was null");
+    assertRejected(() -> CircuitBreakerConfig.builder().recordResult(String.class, null), "recordResult predicate",
+        "was null");
+    assertRejected(() -> CircuitBreakerConfig.builder().tripPolicy(null), "tripPolicy", "was null");
+    assertRejected(() -> CircuitBreakerConfig.builder().cancellationPolicy(null), "cancellationPolicy", "was null");
+    assertRejected(() -> CircuitBreakerConfig.builder().trialGate(null), "trialGate", "was null");
   }
 
   @Test
@@ -283,14 +249,13 @@ class CircuitBreakerConfigTest {
         .failureThreshold(9)
         .recoveryTimeout(Duration.ofSeconds(5))
         .recoveryBackoff(3.0, Duration.ofSeconds(50))
-        .failureRateThreshold(10)
-        .slidingWindow(SlidingWindow.ofCalls(7))
+        .tripPolicy(TripPolicy.failureRate(10, SlidingWindow.ofCalls(7), 10))
         .trialCalls(1)
         .rampUp(Duration.ZERO)
         .build();
 
-    assertThat(variant.failureThreshold()).isEqualTo(9);
-    assertThat(variant.failureRateThreshold()).hasValue(10.0);
+    assertThat(variant.failureThreshold()).as("the rate policy chosen after it replaced it").isZero();
+    assertThat(variant.tripPolicy()).isEqualTo(TripPolicy.failureRate(10, SlidingWindow.ofCalls(7), 10));
     assertSameValues(original, pristine);
   }
 
@@ -344,21 +309,6 @@ class CircuitBreakerConfigTest {
         .doesNotContain("failureRateThreshold");
   }
 
-  @Test
-  void toStringOfRateModeShowsTheRateAndWindow() {
-    String text = CircuitBreakerConfig.builder()
-        .failureRateThreshold(50)
-        .slidingWindow(SlidingWindow.ofTime(Duration.ofSeconds(30)))
-        .minimumCalls(20)
-        .build()
-        .toString();
-
-    assertThat(text)
-        .contains("failureRateThreshold=50.0%")
-        .contains("slidingWindow=last PT30S in 10 buckets")
-        .contains("minimumCalls=20")
-        .doesNotContain("failureThreshold=5");
-  }
 
   // ------------------------------------------------------------------------------------------------ factories
 
@@ -406,18 +356,19 @@ class CircuitBreakerConfigTest {
         .failureThreshold(7)
         .recoveryTimeout(Duration.ofSeconds(30))
         .clock(new ManualClock())
-        .failureRateThreshold(40)
-        .slidingWindow(SlidingWindow.ofTime(Duration.ofSeconds(20), 4))
-        .minimumCalls(3)
+        .tripPolicy(TripPolicy.failureRate(40, SlidingWindow.ofTime(Duration.ofSeconds(20), 4), 3)
+            .withSlowCallRateThreshold(60))
         .slowCallDuration(Duration.ofMillis(250))
-        .slowCallRateThreshold(60)
         .trialCalls(2)
         .successesToClose(2)
         .recoveryBackoff(2.0, Duration.ofMinutes(5))
         .recordExceptions(t -> t instanceof IllegalStateException)
         .ignoreExceptions(t -> t instanceof IllegalArgumentException)
-        .recordResults(v -> v == null)
+        .recordResult(String.class, String::isEmpty)
         .rampUp(Duration.ofSeconds(10))
+        .halfOpenMaxDuration(Duration.ofSeconds(5))
+        .cancellationPolicy(CancellationPolicy.COUNT_AS_FAILURE)
+        .trialGate(name -> true)
         .build();
   }
 
@@ -426,20 +377,18 @@ class CircuitBreakerConfigTest {
     assertThat(actual.failureThreshold()).as("failureThreshold").isEqualTo(expected.failureThreshold());
     assertThat(actual.recoveryTimeout()).as("recoveryTimeout").isEqualTo(expected.recoveryTimeout());
     assertThat(actual.clock()).as("clock").isSameAs(expected.clock());
-    assertThat(actual.failureRateThreshold()).as("failureRateThreshold").isEqualTo(expected.failureRateThreshold());
-    assertThat(actual.isRateBased()).as("isRateBased").isEqualTo(expected.isRateBased());
-    assertThat(actual.slidingWindow()).as("slidingWindow").isEqualTo(expected.slidingWindow());
-    assertThat(actual.minimumCalls()).as("minimumCalls").isEqualTo(expected.minimumCalls());
+    assertThat(actual.tripPolicy()).as("tripPolicy").isEqualTo(expected.tripPolicy());
     assertThat(actual.slowCallDuration()).as("slowCallDuration").isEqualTo(expected.slowCallDuration());
-    assertThat(actual.slowCallRateThreshold()).as("slowCallRateThreshold")
-        .isEqualTo(expected.slowCallRateThreshold());
+    assertThat(actual.halfOpenMaxDuration()).as("halfOpenMaxDuration").isEqualTo(expected.halfOpenMaxDuration());
+    assertThat(actual.cancellationPolicy()).as("cancellationPolicy").isEqualTo(expected.cancellationPolicy());
+    assertThat(actual.trialGate()).as("trialGate").isEqualTo(expected.trialGate());
     assertThat(actual.trialCalls()).as("trialCalls").isEqualTo(expected.trialCalls());
     assertThat(actual.successesToClose()).as("successesToClose").isEqualTo(expected.successesToClose());
     assertThat(actual.backoffMultiplier()).as("backoffMultiplier").isEqualTo(expected.backoffMultiplier());
     assertThat(actual.maxRecoveryTimeout()).as("maxRecoveryTimeout").isEqualTo(expected.maxRecoveryTimeout());
     assertThat(actual.recordExceptions()).as("recordExceptions").isSameAs(expected.recordExceptions());
     assertThat(actual.ignoreExceptions()).as("ignoreExceptions").isSameAs(expected.ignoreExceptions());
-    assertThat(actual.recordResults()).as("recordResults").isSameAs(expected.recordResults());
+    assertThat(actual.recordResult()).as("recordResult").isSameAs(expected.recordResult());
     assertThat(actual.rampUp()).as("rampUp").isEqualTo(expected.rampUp());
     assertThat(actual.toString()).as("toString").isEqualTo(expected.toString());
   }

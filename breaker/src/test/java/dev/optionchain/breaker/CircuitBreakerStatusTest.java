@@ -44,9 +44,25 @@ class CircuitBreakerStatusTest {
   void freshBreakerIsClosedWithNothingCounted() {
     CircuitBreakerStatus status = breaker.getStatus();
 
-    assertThat(status).isEqualTo(new CircuitBreakerStatus("quotes", CircuitBreakerState.CLOSED, 0, 3, TIMEOUT,
-        Optional.empty(), START, Optional.empty(), 0, 0, 0, 0, 0, false, TIMEOUT, OptionalDouble.empty(),
-        OptionalDouble.empty(), OptionalDouble.empty(), 1.0));
+    assertThat(status.name()).isEqualTo("quotes");
+    assertThat(status.state()).isEqualTo(CircuitBreakerState.CLOSED);
+    assertThat(status.failureCount()).isZero();
+    assertThat(status.failureThreshold()).isEqualTo(3);
+    assertThat(status.recoveryTimeout()).isEqualTo(TIMEOUT);
+    assertThat(status.lastFailureTime()).isEmpty();
+    assertThat(status.stateSince()).isEqualTo(START);
+    assertThat(status.retryAt()).isEmpty();
+    assertThat(List.of(status.successfulCalls(), status.failedCalls(), status.rejectedCalls(), status.ignoredCalls(),
+        status.slowCalls())).containsOnly(0L);
+    assertThat(status.forcedOpen()).isFalse();
+    assertThat(status.openDuration()).isEqualTo(TIMEOUT);
+    assertThat(status.failureRate()).isEqualTo(OptionalDouble.empty());
+    assertThat(status.failureRateThreshold()).isEqualTo(OptionalDouble.empty());
+    assertThat(status.slowCallRate()).isEqualTo(OptionalDouble.empty());
+    assertThat(status.trafficShare()).isEqualTo(1.0);
+    assertThat(status.trialCallsInFlight()).isZero();
+    assertThat(status.origin()).isEqualTo(Optional.empty());
+    assertThat(status).isEqualTo(breaker.getStatus()).hasSameHashCodeAs(breaker.getStatus());
   }
 
   @Test
@@ -222,7 +238,8 @@ class CircuitBreakerStatusTest {
     assertThat(breaker.getStatus().toMap().keySet()).containsExactly(
         "name", "state", "failureCount", "failureThreshold", "recoveryTimeoutSeconds", "lastFailureTime",
         "stateSince", "retryAt", "successfulCalls", "failedCalls", "rejectedCalls", "ignoredCalls", "slowCalls",
-        "forcedOpen", "openDurationSeconds", "failureRate", "failureRateThreshold", "slowCallRate", "trafficShare");
+        "forcedOpen", "openDurationSeconds", "failureRate", "failureRateThreshold", "slowCallRate", "trafficShare",
+        "trialCallsInFlight", "origin");
   }
 
   @Test
@@ -234,10 +251,8 @@ class CircuitBreakerStatusTest {
     assertJsonTypes(breaker.getStatus().toMap(), "halfOpen");
 
     CircuitBreaker rate = CircuitBreaker.of("rate", CircuitBreakerConfig.builder()
-        .failureRateThreshold(50)
-        .minimumCalls(100)
+        .tripPolicy(TripPolicy.failureRate(50, SlidingWindow.ofCalls(100), 100).withSlowCallRateThreshold(80))
         .slowCallDuration(Duration.ofSeconds(1))
-        .slowCallRateThreshold(80)
         .rampUp(Duration.ofSeconds(10))
         .clock(clock)
         .build());

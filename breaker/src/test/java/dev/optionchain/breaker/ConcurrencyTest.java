@@ -132,11 +132,17 @@ class ConcurrencyTest {
     assertThat(status.failedCalls()).isEqualTo(THREADS * perThread / 10L);
   }
 
-  @Test
+  /**
+   * Repeated: it caught (1 run in 8) a window that read its calls before its failures, so that a thread preempted
+   * between the two reads tripped on failures whose calls it had not seen.
+   */
+  @RepeatedTest(20)
   void rateModeCountsLoseNoUpdatesAndTrips() throws Exception {
     CircuitBreaker breaker = CircuitBreaker.of("c", CircuitBreakerConfig.builder()
-        .failureRateThreshold(50).slidingWindow(SlidingWindow.ofTime(Duration.ofSeconds(10)))
-        .minimumCalls(100).recoveryTimeout(Duration.ofHours(1)).clock(clock).build());
+        .tripPolicy(TripPolicy.failureRate(50, SlidingWindow.ofTime(Duration.ofSeconds(10)), 100))
+        .recoveryTimeout(Duration.ofHours(1)).clock(clock).build());
+    List<String> reasons = Collections.synchronizedList(new ArrayList<>());
+    breaker.onStateTransition(t -> reasons.add(t.reason()));
     onAllThreads(() -> {
       for (int i = 0; i < 10_000; i++) {
         breaker.call(() -> "ok");
@@ -158,7 +164,36 @@ class ConcurrencyTest {
       }
     });
     assertThat(breaker.isOpen()).isTrue();
-    assertThat(breaker.getStatus().failedCalls()).isBetween(THREADS * 10_000L, THREADS * 10_000L + THREADS);
+    assertThat(breaker.getStatus().failedCalls()).as(String.valueOf(reasons))
+        .isBetween(THREADS * 10_000L, THREADS * 10_000L + THREADS);
+  }
+
+  /** The same for a count window of 100,000 calls (which slides in steps of 782): it never trips early. */
+  @RepeatedTest(10)
+  void countWindowTripsUnderContentionOnlyOnceTheRateIsReached() throws Exception {
+    CircuitBreaker breaker = CircuitBreaker.of("c", CircuitBreakerConfig.builder()
+        .tripPolicy(TripPolicy.failureRate(50, SlidingWindow.ofCalls(100_000), 100))
+        .recoveryTimeout(Duration.ofHours(1)).clock(clock).build());
+    onAllThreads(() -> {
+      for (int i = 0; i < 10_000; i++) {
+        breaker.call(() -> "ok");
+      }
+    });
+    onAllThreads(() -> {
+      for (;;) {
+        try {
+          breaker.call(() -> {
+            throw new Boom();
+          });
+        } catch (CircuitBreakerOpenException rejected) {
+          return;
+        } catch (Boom expected) {
+          // keep failing until rejected
+        }
+      }
+    });
+    // the window covers the last 100,000 to 100,781 calls: half of them is 50,000 to 50,391 failures
+    assertThat(breaker.getStatus().failedCalls()).isBetween(50_000L, 50_391L + THREADS);
   }
 
   @RepeatedTest(10)
@@ -229,9 +264,11 @@ class ConcurrencyTest {
     assertThat(previous).isEqualTo(breaker.getState());
   }
 
+  /** Adapted: the per-thread cells it checked are gone; the counter table is now fixed, whatever threads do. */
   @Test
-  void countsOfTerminatedThreadsAreKeptAndTheirCellsRetired() throws Exception {
+  void countsOfTerminatedThreadsAreKept() throws Exception {
     CircuitBreaker breaker = CircuitBreaker.of("c", CircuitBreakerConfig.builder().clock(clock).build());
+    int cells = breaker.counterCells();
     for (int round = 0; round < 40; round++) {
       Thread t = new Thread(() -> {
         for (int i = 0; i < 10; i++) {
@@ -243,12 +280,14 @@ class ConcurrencyTest {
       assertThat(t.isAlive()).isFalse();
     }
     assertThat(breaker.getStatus().successfulCalls()).isEqualTo(400);
-    assertThat(breaker.counterCells()).as("dead threads' cells are folded on the next registration").isLessThan(3);
+    assertThat(breaker.counterCells()).as("no per-thread state").isEqualTo(cells);
   }
 
+  /** Adapted: threads used to get a cell each; now 100 live threads share the fixed cells and lose no count. */
   @Test
-  void manyLiveThreadsEachGetTheirOwnCounterCell() throws Exception {
+  void manyLiveThreadsShareTheFixedCellsAndLoseNoCount() throws Exception {
     CircuitBreaker breaker = CircuitBreaker.of("c", CircuitBreakerConfig.builder().clock(clock).build());
+    int cells = breaker.counterCells();
     int threads = 100;
     CountDownLatch counted = new CountDownLatch(threads);
     CountDownLatch finish = new CountDownLatch(1);
@@ -269,14 +308,13 @@ class ConcurrencyTest {
       started.add(thread);
     }
     assertThat(counted.await(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(breaker.counterCells()).isEqualTo(threads);
+    assertThat(breaker.counterCells()).isEqualTo(cells).isLessThanOrEqualTo(64);
     assertThat(breaker.getStatus().successfulCalls()).isEqualTo(threads * 1_000L);
     finish.countDown();
     for (Thread thread : started) {
       thread.join(10_000);
     }
-    breaker.call(() -> "ok");   // registers this thread, retiring the 100 dead ones
-    assertThat(breaker.counterCells()).isEqualTo(1);
+    breaker.call(() -> "ok");
     assertThat(breaker.callTotals().successful()).isEqualTo(threads * 1_000L + 1);
   }
 }

@@ -19,9 +19,7 @@ class RateWindowTest {
 
   private CircuitBreaker rateBreaker(SlidingWindow window, double percent, int minimumCalls) {
     return CircuitBreaker.of("rate", CircuitBreakerConfig.builder()
-        .failureRateThreshold(percent)
-        .slidingWindow(window)
-        .minimumCalls(minimumCalls)
+        .tripPolicy(TripPolicy.failureRate(percent, window, minimumCalls))
         .recoveryTimeout(Duration.ofSeconds(30))
         .clock(clock)
         .build());
@@ -77,6 +75,24 @@ class RateWindowTest {
       assertThat(b.isClosed()).as("4 of the last 10").isTrue();
       failOnce(b);
       assertThat(b.isOpen()).as("5 of the last 10").isTrue();
+    }
+
+    @Test
+    void aWindowOfMoreThan128CallsSlidesInStepsAndComputesItsRateOverTheCallsItCovers() {
+      CircuitBreaker b = rateBreaker(SlidingWindow.ofCalls(1_000), 90, 1_000);   // step: ceil(1000 / 128) = 8
+      for (int i = 0; i < 1_500; i++) {
+        succeedOnce(b);
+      }
+      for (int i = 0; i < 300; i++) {
+        failOnce(b);
+      }
+      for (int i = 0; i < 13; i++) {
+        succeedOnce(b);
+      }
+      // the last 1 000 to 1 007 calls hold the 300 failures
+      double rate = b.getStatus().failureRate().orElseThrow();
+      assertThat(rate).isBetween(300 * 100.0 / 1_007, 300 * 100.0 / 1_000);
+      assertThat(b.isClosed()).isTrue();
     }
 
     @Test
@@ -180,11 +196,9 @@ class RateWindowTest {
     @Test
     void slowCallRateTripsOnItsOwnThreshold() {
       CircuitBreaker b = CircuitBreaker.of("slow", CircuitBreakerConfig.builder()
-          .failureRateThreshold(90)
+          .tripPolicy(TripPolicy.failureRate(90, SlidingWindow.ofTime(Duration.ofSeconds(60)), 4)
+              .withSlowCallRateThreshold(50))
           .slowCallDuration(Duration.ofSeconds(1))
-          .slowCallRateThreshold(50)
-          .slidingWindow(SlidingWindow.ofTime(Duration.ofSeconds(60)))
-          .minimumCalls(4)
           .clock(clock)
           .build());
       succeedOnce(b);

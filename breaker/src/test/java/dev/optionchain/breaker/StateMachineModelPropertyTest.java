@@ -210,9 +210,7 @@ class StateMachineModelPropertyTest {
   private static void countWindowAgreesWithTheModel(int size, int minimumCalls, double percent, List<Op> ops) {
     ManualClock clock = new ManualClock();
     CircuitBreaker breaker = CircuitBreaker.of("window", CircuitBreakerConfig.builder()
-        .failureRateThreshold(percent)
-        .slidingWindow(SlidingWindow.ofCalls(size))
-        .minimumCalls(minimumCalls)
+        .tripPolicy(TripPolicy.failureRate(percent, SlidingWindow.ofCalls(size), minimumCalls))
         .recoveryTimeout(Duration.ofMillis(TIMEOUT_MS))
         .clock(clock)
         .build());

@@ -4,6 +4,7 @@ import dev.optionchain.breaker.CircuitBreaker;
 import dev.optionchain.breaker.CircuitBreakerState;
 import dev.optionchain.breaker.CallTotals;
 import dev.optionchain.breaker.StateTransition;
+import dev.optionchain.breaker.TripPolicy;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -22,8 +23,8 @@ import java.util.function.Function;
  * <p>Call counters read {@link CircuitBreaker#callTotals()}, which count since the breaker's creation and are never
  * reset, so they are monotonic as Prometheus counters must be. When the registry replaces the breaker under the name
  * by another instance, the old instance's final totals are carried over, so the counters keep growing. Reads and the
- * swap are serialized by {@code this}; neither touches the breaker's transition lock ({@code callTotals()} takes no
- * lock), and the transition listener only increments a counter.
+ * swap are serialized by {@code this}; the breaker's reads take no lock and run no listener, and the transition
+ * listener only increments a counter.
  */
 final class BreakerMeters {
 
@@ -32,6 +33,8 @@ final class BreakerMeters {
   static final String TRANSITIONS = "circuitbreaker.transitions";
   static final String FAILURE_COUNT = "circuitbreaker.failure.count";
   static final String FAILURE_THRESHOLD = "circuitbreaker.failure.threshold";
+  static final String FAILURE_RATE = "circuitbreaker.failure.rate";
+  static final String FAILURE_RATE_THRESHOLD = "circuitbreaker.failure.rate.threshold";
 
   private static final int SUCCESS = 0;
   private static final int FAILURE = 1;
@@ -90,11 +93,26 @@ final class BreakerMeters {
         .description("Consecutive failures counted by the circuit breaker")
         .strongReference(true)
         .register(registry));
-    created.add(Gauge.builder(FAILURE_THRESHOLD, this, m -> m.breaker().getConfig().failureThreshold())
-        .tags(tags)
-        .description("Consecutive failures that open the circuit breaker")
-        .strongReference(true)
-        .register(registry));
+    TripPolicy policy = breaker.getConfig().tripPolicy();
+    if (policy instanceof TripPolicy.FailureRate) {
+      created.add(Gauge.builder(FAILURE_RATE, this, m -> m.breaker().getStatus().failureRate().orElse(Double.NaN))
+          .tags(tags)
+          .description("Failure rate over the circuit breaker's window, in percent")
+          .strongReference(true)
+          .register(registry));
+      created.add(Gauge.builder(FAILURE_RATE_THRESHOLD, this,
+              m -> m.breaker().getStatus().failureRateThreshold().orElse(Double.NaN))
+          .tags(tags)
+          .description("Failure rate, in percent, that opens the circuit breaker")
+          .strongReference(true)
+          .register(registry));
+    } else {
+      created.add(Gauge.builder(FAILURE_THRESHOLD, this, m -> m.breaker().getConfig().failureThreshold())
+          .tags(tags)
+          .description("Consecutive failures that open the circuit breaker")
+          .strongReference(true)
+          .register(registry));
+    }
     this.meters = Collections.unmodifiableList(created);
   }
 
@@ -106,7 +124,7 @@ final class BreakerMeters {
     return meters;
   }
 
-  /** Counts a transition. Runs under the breaker's transition lock: increments a counter, nothing else. */
+  /** Counts a transition. Runs on the thread that made it: increments a counter, nothing else. */
   void onTransition(StateTransition t) {
     Counter c = transitions[t.from().ordinal() * STATES.length + t.to().ordinal()];
     if (c != null) {

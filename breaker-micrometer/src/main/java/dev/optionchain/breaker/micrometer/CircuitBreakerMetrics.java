@@ -4,6 +4,7 @@ import dev.optionchain.breaker.CircuitBreaker;
 import dev.optionchain.breaker.CircuitBreakerRegistry;
 import dev.optionchain.breaker.StateTransition;
 import dev.optionchain.breaker.Subscription;
+import dev.optionchain.breaker.TripPolicy;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -18,7 +19,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Publishes circuit breakers to Micrometer: state, calls by outcome, transitions, failure count and threshold.
+ * Publishes circuit breakers to Micrometer: state, calls by outcome, transitions, failure count and the trip
+ * policy's threshold.
  *
  * <pre>{@code
  * CircuitBreakerMetrics metrics = CircuitBreakerMetrics.of(registry);   // or of(breakerA, breakerB)
@@ -42,10 +44,18 @@ import java.util.concurrent.ConcurrentHashMap;
  *       </tr>
  *   <tr><td>{@code circuitbreaker.failure.count}</td><td>gauge</td><td></td><td>consecutive failures</td></tr>
  *   <tr><td>{@code circuitbreaker.failure.threshold}</td><td>gauge</td><td></td><td>consecutive failures that open
- *       the breaker</td></tr>
+ *       the breaker (only under {@link TripPolicy.ConsecutiveFailures})</td></tr>
+ *   <tr><td>{@code circuitbreaker.failure.rate}</td><td>gauge</td><td></td><td>the failure rate over the window, in
+ *       percent, NaN while it is empty or the breaker is not CLOSED (only under {@link TripPolicy.FailureRate})</td>
+ *       </tr>
+ *   <tr><td>{@code circuitbreaker.failure.rate.threshold}</td><td>gauge</td><td></td><td>the failure rate, in
+ *       percent, that opens the breaker (only under {@link TripPolicy.FailureRate})</td></tr>
  * </table>
- * The gauges and call counters read the breaker when the registry publishes (a scrape); reading the state reports
- * HALF_OPEN once the recovery timeout has elapsed, as {@link CircuitBreaker#getState()} does.
+ * The gauges and call counters read the breaker when the registry publishes (a scrape). Reading never makes a
+ * transition nor runs a listener: the state gauge reports the state as due ({@link CircuitBreaker#getState()}: HALF_OPEN
+ * once the recovery timeout has elapsed), while the transition counters count the transitions made, and a breaker
+ * makes OPEN -> HALF_OPEN when the first call after the timeout arrives. Until then a scrape can show
+ * {@code half_open} = 1 with the OPEN -> HALF_OPEN counter not yet incremented.
  *
  * <h2>Call counters across resets</h2>
  * The call counters read {@link CircuitBreaker#callTotals()}, which counts since the breaker was created and, unlike
@@ -63,8 +73,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * An instance binds to one {@link MeterRegistry} (use a {@code CompositeMeterRegistry} to publish to several).
  * {@link #close()} unsubscribes from the breakers: transitions are no longer counted and new breakers no longer bound;
  * the meters stay registered and keep reading the breakers. All methods are thread-safe. The transition listener runs
- * under each breaker's transition lock: it increments one counter and allocates nothing, except on a breaker's first
- * transition seen, when it creates that breaker's meters.
+ * on the thread that made the transition, outside any lock of the breaker: it increments one counter and allocates
+ * nothing, except on a breaker's first transition seen, when it creates that breaker's meters.
  */
 public final class CircuitBreakerMetrics implements MeterBinder, AutoCloseable {
 
@@ -185,17 +195,13 @@ public final class CircuitBreakerMetrics implements MeterBinder, AutoCloseable {
   }
 
   /**
-   * Prepares a scrape: brings each breaker's state up to date (an OPEN breaker whose recovery timeout has elapsed
-   * becomes HALF_OPEN, so the state gauges and the transition counters agree within the scrape), and, when following
-   * a registry, binds breakers registered since and removes the meters of breakers no longer registered. Cheap when
-   * nothing changed; a no-op before {@link #bindTo} or after {@link #close()}. Call it before each scrape.
+   * Prepares a scrape: when following a registry, binds breakers registered since and removes the meters of breakers
+   * no longer registered. Cheap when nothing changed; a no-op before {@link #bindTo} or after {@link #close()}, and
+   * for a fixed set of breakers. Call it before each scrape.
    */
   public void refresh() {
     if (meters == null || closed) {
       return;
-    }
-    for (BreakerMeters m : bound.values()) {
-      m.breaker().getState();
     }
     if (registry == null) {
       return;
@@ -233,7 +239,7 @@ public final class CircuitBreakerMetrics implements MeterBinder, AutoCloseable {
       toClose = new ArrayList<>(subscriptions);
       subscriptions.clear();
     }
-    // outside the lock: closing takes each breaker's transition lock, under which the listener takes ours
+    // outside the lock: a listener being delivered may be waiting for it
     for (Subscription s : toClose) {
       s.close();
     }
@@ -244,7 +250,7 @@ public final class CircuitBreakerMetrics implements MeterBinder, AutoCloseable {
     return "CircuitBreakerMetrics" + (registry != null ? "[" + registry + "]" : fixed.keySet()) + tags;
   }
 
-  /** Runs under the transition lock of the breaker that changed state. */
+  /** Runs on the thread that made the transition, outside any lock of the breaker. */
   private void onTransition(StateTransition t) {
     if (closed) {
       return;

@@ -13,7 +13,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.optionchain.breaker.CircuitBreaker;
+import dev.optionchain.breaker.CircuitBreakerConfig;
 import dev.optionchain.breaker.CircuitBreakerRegistry;
+import dev.optionchain.breaker.SlidingWindow;
+import dev.optionchain.breaker.TripPolicy;
 import dev.optionchain.breaker.testing.ManualClock;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
@@ -22,6 +25,7 @@ import io.micrometer.core.instrument.search.MeterNotFoundException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -135,6 +139,45 @@ class CircuitBreakerMetricsTest {
     assertThat(meters.get(BreakerMeters.FAILURE_THRESHOLD).tag("name", "quotes").gauge().value()).isEqualTo(2.0);
     succeed(b);
     assertThat(meters.get(BreakerMeters.FAILURE_COUNT).tag("name", "quotes").gauge().value()).isZero();
+  }
+
+  @Test
+  void aFailureRateBreakerPublishesItsRateAndRateThresholdInsteadOfAConsecutiveThreshold() {
+    CircuitBreaker b = CircuitBreaker.of("rates", CircuitBreakerConfig.builder()
+        .tripPolicy(TripPolicy.failureRate(75, SlidingWindow.ofCalls(10), 4))
+        .recoveryTimeout(RECOVERY)
+        .clock(clock)
+        .build());
+    bind(CircuitBreakerMetrics.of(b));
+    assertThat(meters.get(BreakerMeters.FAILURE_RATE).tag("name", "rates").gauge().value()).isNaN();
+    succeed(b);
+    fail(b);
+    assertThat(meters.get(BreakerMeters.FAILURE_RATE).tag("name", "rates").gauge().value()).isEqualTo(50.0);
+    assertThat(meters.get(BreakerMeters.FAILURE_RATE_THRESHOLD).tag("name", "rates").gauge().value())
+        .isEqualTo(75.0);
+    assertThat(meters.find(BreakerMeters.FAILURE_THRESHOLD).gauges()).isEmpty();
+  }
+
+  @Test
+  void aScrapeRunsNoListenerAndCountsOnlyTheTransitionsMade() {
+    CircuitBreaker b = breaker("quotes", clock);
+    CircuitBreakerMetrics metrics = CircuitBreakerMetrics.of(b);
+    bind(metrics);
+    AtomicInteger listenerRuns = new AtomicInteger();
+    b.onStateTransition(t -> listenerRuns.incrementAndGet());
+    fail(b);
+    fail(b);
+    clock.advance(RECOVERY);
+
+    metrics.refresh();
+    assertThat(state(meters, "quotes", "half_open")).as("the state as due").isEqualTo(1.0);
+    assertThat(transitions(meters, "quotes", "OPEN", "HALF_OPEN")).as("not made yet").isZero();
+    assertThat(listenerRuns).hasValue(1);
+
+    succeed(b);
+    assertThat(transitions(meters, "quotes", "OPEN", "HALF_OPEN")).isEqualTo(1.0);
+    assertThat(transitions(meters, "quotes", "HALF_OPEN", "CLOSED")).isEqualTo(1.0);
+    assertThat(state(meters, "quotes", "closed")).isEqualTo(1.0);
   }
 
   @Test

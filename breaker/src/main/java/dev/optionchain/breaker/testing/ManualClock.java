@@ -61,15 +61,35 @@ public final class ManualClock implements BreakerClock {
    *
    * @param amount zero or positive
    * @return this clock
-   * @throws IllegalArgumentException if {@code amount} is negative: a monotonic clock does not go back
+   * @throws IllegalArgumentException if {@code amount} is negative (a monotonic clock does not go back), or if the
+   *     clock would pass {@link Long#MAX_VALUE} nanoseconds (292 years) after its start or {@link Instant#MAX}: a
+   *     clock that wrapped around would go back
    */
   public ManualClock advance(Duration amount) {
     Objects.requireNonNull(amount, "amount");
     if (amount.isNegative()) {
       throw new IllegalArgumentException("amount must not be negative, was " + amount);
     }
-    elapsed.addAndGet(amount.toNanos());
-    return this;
+    long nanos;
+    try {
+      nanos = amount.toNanos();
+    } catch (ArithmeticException overflow) {
+      throw new IllegalArgumentException("amount must fit in 292 years of nanoseconds, was " + amount);
+    }
+    for (;;) {
+      long current = elapsed.get();
+      long next = current + nanos;
+      if (next < current) {
+        throw new IllegalArgumentException("advancing by " + amount + " would move the clock more than "
+            + "Long.MAX_VALUE ns past its start; it is already " + Duration.ofNanos(current) + " past it");
+      }
+      if (Duration.between(start, Instant.MAX).compareTo(Duration.ofNanos(next)) < 0) {
+        throw new IllegalArgumentException("advancing by " + amount + " would move the clock past Instant.MAX");
+      }
+      if (elapsed.compareAndSet(current, next)) {
+        return this;
+      }
+    }
   }
 
   /**

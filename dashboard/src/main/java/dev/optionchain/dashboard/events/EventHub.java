@@ -31,9 +31,9 @@ import org.slf4j.LoggerFactory;
  * and the slot is given back when the stream closes, so a flood of subscribers is refused (503) instead of growing
  * the process without bound.
  *
- * <p>Publishing never blocks the caller (transition listeners run under a breaker's lock): events are handed to one
- * sender thread, which also registers new clients, so a client's snapshot and the transitions after it are never out
- * of order. Thread-safe.
+ * <p>Publishing never blocks the caller (transition listeners run on the thread of the call that made the
+ * transition): events are handed to one sender thread, which also registers new clients, so a client's snapshot and
+ * the transitions after it are never out of order. Thread-safe.
  */
 public final class EventHub implements AutoCloseable {
 

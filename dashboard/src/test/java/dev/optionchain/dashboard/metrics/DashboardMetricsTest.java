@@ -82,8 +82,15 @@ class DashboardMetricsTest {
     PrometheusText later = scrape();
     assertThat(later.value("circuitbreaker_state", "name", "options_chain", "state", "half_open"))
         .as("HALF_OPEN once the recovery timeout elapsed").isEqualTo(1.0);
+    // a scrape makes no transition (it would run listeners on the scraping thread); the next call makes it
     assertThat(later.value("circuitbreaker_transitions_total", "name", "options_chain", "from", "OPEN",
+        "to", "HALF_OPEN")).isZero();
+    chain.call(() -> "trial");
+    PrometheusText recovered = scrape();
+    assertThat(recovered.value("circuitbreaker_transitions_total", "name", "options_chain", "from", "OPEN",
         "to", "HALF_OPEN")).isEqualTo(1.0);
+    assertThat(recovered.value("circuitbreaker_transitions_total", "name", "options_chain", "from", "HALF_OPEN",
+        "to", "CLOSED")).isEqualTo(1.0);
   }
 
   @Test
