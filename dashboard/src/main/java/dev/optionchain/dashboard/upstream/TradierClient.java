@@ -59,7 +59,7 @@ import org.slf4j.LoggerFactory;
  *         <tr><td>any other non-2xx status, 3xx included (redirects are not followed, so the token never
  *             travels to another host)</td><td>MALFORMED ("unexpected status N")</td></tr>
  *         <tr><td>2xx that is not JSON, truncated JSON, JSON of the wrong shape or with a wrong-typed
- *             field</td><td>MALFORMED</td></tr>
+ *             field, a negative price or count, a chain that is not the one asked for</td><td>MALFORMED</td></tr>
  *         <tr><td>2xx quotes without the asked symbol, {@code {"quotes":null}} included</td><td>EMPTY</td></tr>
  *         <tr><td>no answer within the timeout (connect or read)</td><td>TIMEOUT, status 0</td></tr>
  *         <tr><td>connection refused or reset, DNS, TLS, any other I/O error</td><td>CONNECTION, status 0</td></tr>
@@ -231,7 +231,8 @@ public final class TradierClient {
    * @param timeout the deadline of the whole exchange; positive
    * @return the chain; no contracts when the provider has none (also for an unknown symbol or expiration)
    * @throws UpstreamBadRequestException on HTTP 400
-   * @throws UpstreamFailureException as classified above
+   * @throws UpstreamFailureException as classified above; MALFORMED also when a contract is of another underlying
+   *     or expiration than asked, or is listed twice
    */
   public OptionChain chain(String symbol, LocalDate expiration, Duration timeout) {
     requireText(symbol, "symbol");
@@ -240,7 +241,7 @@ public final class TradierClient {
     params.put("expiration", expiration.toString());
     params.put("greeks", "true");
     Exchange ex = get("/v1/markets/options/chains", params, timeout);
-    return new OptionChain(symbol, expiration, read(ex, TradierJson::contracts));
+    return new OptionChain(symbol, expiration, read(ex, root -> TradierJson.contracts(root, symbol, expiration)));
   }
 
   /**
