@@ -168,8 +168,7 @@ final class Fetcher<K, V> {
       throw new InvalidRequestException("the upstream rejected the request: " + bad.getMessage());
     } catch (UpstreamFailureException failure) {
       if (failure.kind() == UpstreamFailureException.Kind.RATE_LIMITED) {
-        Duration wait = failure.retryAfter().orElse(DEFAULT_RATE_LIMIT_WAIT);
-        budget.pause(wait);
+        Duration wait = budget.pause(failure.retryAfter().orElse(DEFAULT_RATE_LIMIT_WAIT));
         throw new Refusal(new Fallback(name, Cause.RATE_LIMITED, Optional.of(wait),
             "upstream rate limit: " + failure.getMessage()));
       }

@@ -74,4 +74,18 @@ class LocalBudgetTest {
     clock.advance(Duration.ofSeconds(7));
     assertThat(budget.tryAcquire(true)).isEqualTo(Optional.empty());
   }
+
+  @Test
+  void noWaitTheUpstreamAsksForStopsCallsForLongerThanTheCap() {
+    LocalBudget budget = new LocalBudget(120, clock);
+    // a garbage X-Ratelimit-Expiry (or a wall clock set back by a year) and a garbage Retry-After
+    budget.observe(new RateLimit(120, 120, 0, clock.now().plus(Duration.ofDays(3650))));
+    assertThat(budget.tryAcquire(false)).contains(UpstreamBudget.MAX_PAUSE);
+    assertThat(budget.pause(Duration.ofSeconds(999_999_999_999_999_999L))).isEqualTo(UpstreamBudget.MAX_PAUSE);
+    assertThat(budget.tryAcquire(false)).contains(UpstreamBudget.MAX_PAUSE);
+    clock.advance(UpstreamBudget.MAX_PAUSE);
+    assertThat(budget.tryAcquire(false)).as("asked again after the cap; a still-limited upstream says so again")
+        .isEmpty();
+    assertThat(budget.pause(Duration.ofSeconds(7))).as("a wait under the cap is kept").isEqualTo(Duration.ofSeconds(7));
+  }
 }
