@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li><b>memory</b>: a fresh answer ({@link FreshAnswers}), with its real {@code asOf}; else</li>
  *   <li><b>single flight</b>: the first caller of the key loads it, the others wait for that load;</li>
- *   <li><b>budget</b>: no upstream call when the breaker is open or the upstream budget is spent
- *       ({@link UpstreamBudget});</li>
- *   <li><b>breaker</b>: the breaker-protected call is the upstream call and nothing else;</li>
+ *   <li><b>breaker</b>: an OPEN breaker (or a HALF_OPEN one with its trial in flight) rejects, spending nothing;</li>
+ *   <li><b>budget</b>: first thing in the admitted call, no upstream call when the upstream budget is spent
+ *       ({@link UpstreamBudget}); the breaker ignores that refusal ({@link #isRefusal}), so a HALF_OPEN trial is
+ *       not used up, and a trial is never made without a permit;</li>
  *   <li><b>client</b>: {@code upstream.apply(key, timeout)};</li>
  *   <li><b>writer</b>: a good answer goes to memory and, off the request path, to DuckDB
  *       ({@link LastGoodAnswers#put});</li>
@@ -48,6 +49,17 @@ final class Fetcher<K, V> {
 
   /** Default pause after a 429 that named no wait (Tradier's rate-limit window is one minute). */
   static final Duration DEFAULT_RATE_LIMIT_WAIT = Duration.ofSeconds(60);
+
+  /**
+   * Whether {@code t} is the fetcher's own refusal to call (the budget is spent): a breaker must ignore it, neither
+   * a failure nor a success.
+   *
+   * @param t an exception thrown by a breaker-protected call
+   * @return true for a refusal
+   */
+  static boolean isRefusal(Throwable t) {
+    return t instanceof Refusal;
+  }
 
   /** Why the upstream was not used or failed; shared by every caller waiting on the load. Stackless. */
   static final class Refusal extends RuntimeException {
@@ -135,7 +147,7 @@ final class Fetcher<K, V> {
     return fresh.peek(key);
   }
 
-  /** The single flight's load: budget, breaker, client, writer. Runs once per key at a time. */
+  /** The single flight's load: breaker, budget, client, writer. Runs once per key at a time. */
   private Cached<V> load(K key) {
     Optional<Cached<V>> derived = shortcut.apply(key);
     if (derived.isPresent()) {
@@ -143,23 +155,12 @@ final class Fetcher<K, V> {
       return derived.get();
     }
     boolean known = lastGood.knows(key);
-    boolean admittedByBudget = false;
-    if (breaker == null || !breaker.isOpen()) { // an open breaker rejects without spending the budget
-      Optional<Duration> wait = budget.tryAcquire(known);
-      if (wait.isPresent()) {
-        throw new Refusal(new Fallback(name, Cause.RATE_LIMITED, Optional.of(wait.get()),
-            "upstream budget spent (upstream.rate-limit-per-minute, or the upstream's X-Ratelimit headers); "
-                + "upstream not called"));
-      }
-      admittedByBudget = true;
-    }
     V value;
     try {
-      value = breaker == null ? call(key, known) : breaker.call(() -> call(key, known));
+      // the budget is asked inside the admitted call: an OPEN breaker rejects without spending it, and a breaker
+      // that turns HALF_OPEN between a look at its state and its admission cannot make a trial call without a permit
+      value = breaker == null ? budgeted(key, known) : breaker.call(() -> budgeted(key, known));
     } catch (CircuitBreakerOpenException open) {
-      if (admittedByBudget) {
-        budget.refund();
-      }
       throw new Refusal(new Fallback(name, Cause.BREAKER_OPEN, Optional.of(open.retryAfter()),
           "circuit breaker '" + name + "' is " + open.state() + "; upstream not called"));
     } catch (UnknownSymbolException unknown) {
@@ -187,7 +188,21 @@ final class Fetcher<K, V> {
     return new Cached<>(value, asOf);
   }
 
-  /** The breaker-protected call: the upstream request, timed, and nothing else. */
+  /**
+   * The breaker-protected call: a permit from the budget (else a {@link Refusal}, which the breaker ignores), then
+   * the upstream call.
+   */
+  private V budgeted(K key, boolean known) {
+    Optional<Duration> wait = budget.tryAcquire(known);
+    if (wait.isPresent()) {
+      throw new Refusal(new Fallback(name, Cause.RATE_LIMITED, Optional.of(wait.get()),
+          "upstream budget spent (upstream.rate-limit-per-minute, or the upstream's X-Ratelimit headers); "
+              + "upstream not called"));
+    }
+    return call(key, known);
+  }
+
+  /** The upstream request, timed, and nothing else. */
   private V call(K key, boolean known) {
     long start = System.nanoTime(); // a measurement of real work, not a wait: the real clock
     String outcome = MarketObserver.SUCCESS;

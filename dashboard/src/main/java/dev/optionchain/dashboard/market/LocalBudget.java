@@ -72,13 +72,6 @@ final class LocalBudget implements UpstreamBudget {
   }
 
   @Override
-  public synchronized void refund() {
-    if (count > 0) {
-      count--;
-    }
-  }
-
-  @Override
   public void observe(RateLimit limit) {
     if (limit.available() > 0) {
       return;

@@ -139,6 +139,7 @@ public final class MarketDataService {
           .failureThreshold(s.failureThreshold())
           .recoveryTimeout(s.recoveryTimeout())
           .recordExceptions(MarketDataService::isUpstreamFault)
+          .ignoreExceptions(Fetcher::isRefusal)
           .clock(clock)
           .build());
       registry.register(name, breaker);

@@ -30,9 +30,6 @@ public interface UpstreamBudget {
    */
   Optional<Duration> tryAcquire(boolean hasFallback);
 
-  /** Gives back the last call taken, which was not made after all (the breaker refused it). */
-  void refund();
-
   /**
    * Learns the upstream's own view of the budget from an answer's headers: when it says none is left, no call is
    * made until its window ends (at most {@link #MAX_PAUSE}).

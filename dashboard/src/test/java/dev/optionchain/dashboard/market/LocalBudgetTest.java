@@ -42,15 +42,6 @@ class LocalBudgetTest {
   }
 
   @Test
-  void aRefundGivesTheLastCallBack() {
-    LocalBudget budget = new LocalBudget(1, clock);
-    assertThat(budget.tryAcquire(false)).isEmpty();
-    budget.refund();
-    assertThat(budget.tryAcquire(false)).isEmpty();
-    assertThat(budget.tryAcquire(false)).isPresent();
-  }
-
-  @Test
   void theUpstreamSayingNoneIsLeftStopsCallsUntilItsWindowEnds() {
     LocalBudget budget = new LocalBudget(120, clock);
     budget.observe(new RateLimit(120, 119, 1, clock.now().plusSeconds(30)));
