@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *       last good answer, stale, with the reason; else {@link DataUnavailableException}.</li>
  * </ol>
  * Unknown symbols and bad requests are the caller's errors ({@link NotFoundException}, {@link InvalidRequestException})
- * and successes for the breaker. An empty answer for a key whose good answer is in memory is an upstream failure
+ * and successes for the breaker; a call cut short by an interrupt of the calling thread (shutdown) is ignored by it. An empty answer for a key whose good answer is in memory is an upstream failure
  * ({@code EMPTY}) and never replaces it. Thread-safe.
  *
  * @param <K> the key
@@ -51,8 +51,8 @@ final class Fetcher<K, V> {
   static final Duration DEFAULT_RATE_LIMIT_WAIT = Duration.ofSeconds(60);
 
   /**
-   * Whether {@code t} is the fetcher's own refusal to call (the budget is spent): a breaker must ignore it, neither
-   * a failure nor a success.
+   * Whether {@code t} is the fetcher's own refusal (the budget is spent, or the calling thread was interrupted): a
+   * breaker must ignore it, neither a failure nor a success.
    *
    * @param t an exception thrown by a breaker-protected call
    * @return true for a refusal
@@ -219,6 +219,11 @@ final class Fetcher<K, V> {
       throw e;
     } catch (UpstreamFailureException e) {
       outcome = e.kind().name().toLowerCase(Locale.ROOT);
+      if (Thread.currentThread().isInterrupted()) {
+        // cut short by an interrupt of ours (shutdown): not the upstream's failure, so the breaker ignores it
+        throw new Refusal(new Fallback(name, Cause.UPSTREAM_FAILED, Optional.empty(),
+            "the upstream call was interrupted on our side; not counted as an upstream failure"));
+      }
       throw e;
     } catch (RuntimeException | Error e) {
       outcome = "error";

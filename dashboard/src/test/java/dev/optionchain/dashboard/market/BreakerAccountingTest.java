@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.optionchain.breaker.BreakerClock;
+import dev.optionchain.breaker.CircuitBreaker;
 import dev.optionchain.breaker.CircuitBreakerRegistry;
 import dev.optionchain.breaker.testing.ManualClock;
 import dev.optionchain.dashboard.Api;
@@ -21,16 +22,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The upstream budget around the breaker's transitions, on the real service, client and simulator: a trial call is
- * an upstream call like any other and needs a permit.
+ * What the breakers and the upstream budget count, on the real service, client and simulator: a trial call is an
+ * upstream call like any other and needs a permit; a call cut short by an interrupt of our own is no upstream failure.
  */
-class BudgetAndBreakerTest {
+class BreakerAccountingTest {
 
   @TempDir
   Path dir;
@@ -86,6 +88,13 @@ class BudgetAndBreakerTest {
     sim.close();
   }
 
+  private MarketDataService service(DashboardConfig config, BreakerClock clock, UpstreamBudget budget,
+      CircuitBreakerRegistry registry) {
+    return new MarketDataService(
+        s -> new TradierClient(URI.create(sim.baseUrl()), null, s.connectTimeout(), clock, budget::observe),
+        cache, writer, budget, registry, config, clock, MarketObserver.NONE);
+  }
+
   private long upstreamQuotes() {
     return simApi.get("/sim/stats").json().path("endpoints").path("quotes").path("requests").asLong();
   }
@@ -104,9 +113,7 @@ class BudgetAndBreakerTest {
           Duration.ofMillis(1));
       UpstreamBudget budget = UpstreamBudget.local(1, clock);
       CircuitBreakerRegistry registry = new CircuitBreakerRegistry();
-      MarketDataService market = new MarketDataService(
-          s -> new TradierClient(URI.create(sim.baseUrl()), null, s.connectTimeout(), clock, budget::observe),
-          cache, writer, budget, registry, config, clock, MarketObserver.NONE);
+      MarketDataService market = service(config, clock, budget, registry);
       try {
         long before = upstreamQuotes();
         assertThatThrownBy(() -> market.quote("AAPL")).isInstanceOf(DataUnavailableException.class);
@@ -122,6 +129,43 @@ class BudgetAndBreakerTest {
       } finally {
         market.close();
       }
+    }
+  }
+
+  @Test
+  void aCallInterruptedOnOurSideIsNoUpstreamFailure() throws Exception {
+    // shutdown interrupts the threads loading dashboard parts: three interrupted chain loads opened options_chain,
+    // persisted OPEN, and the restarted service refused chains for 90 s
+    DashboardConfig config = TestDashboards.config(dir, Map.of("breaker.current_price.failure-threshold", "1"));
+    ManualClock clock = new ManualClock(Instant.parse("2026-03-18T15:00:00Z"));
+    UpstreamBudget budget = UpstreamBudget.local(120, clock);
+    CircuitBreakerRegistry registry = new CircuitBreakerRegistry();
+    MarketDataService market = service(config, clock, budget, registry);
+    try {
+      assertThat(simApi.post("/sim/faults", "{\"endpoint\":\"quotes\",\"mode\":\"latency\",\"latencyMs\":20000}")
+          .status()).isEqualTo(200);
+      long before = upstreamQuotes();
+      AtomicReference<Throwable> thrown = new AtomicReference<>();
+      Thread caller = new Thread(() -> {
+        try {
+          market.quote("AAPL");
+        } catch (RuntimeException e) {
+          thrown.set(e);
+        }
+      }, "interrupted-caller");
+      caller.start();
+      while (upstreamQuotes() == before) { // the call is in flight
+        Thread.onSpinWait();
+      }
+      caller.interrupt();
+      caller.join(Duration.ofSeconds(30).toMillis());
+      assertThat(caller.isAlive()).isFalse();
+      assertThat(thrown.get()).isInstanceOf(DataUnavailableException.class);
+      CircuitBreaker breaker = registry.get("current_price").orElseThrow();
+      assertThat(breaker.getStatus().failureCount()).as("not the upstream's failure").isZero();
+      assertThat(breaker.isClosed()).isTrue();
+    } finally {
+      market.close();
     }
   }
 }
