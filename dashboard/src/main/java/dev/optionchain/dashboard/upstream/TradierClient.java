@@ -60,6 +60,8 @@ import org.slf4j.LoggerFactory;
  *             travels to another host)</td><td>MALFORMED ("unexpected status N")</td></tr>
  *         <tr><td>2xx that is not JSON, truncated JSON, JSON of the wrong shape or with a wrong-typed
  *             field, a negative price or count, a chain that is not the one asked for</td><td>MALFORMED</td></tr>
+ *         <tr><td>an answer (any status) larger than {@link #MAX_BODY_BYTES}, not read to its end</td>
+ *             <td>MALFORMED, status 0</td></tr>
  *         <tr><td>2xx quotes without the asked symbol, {@code {"quotes":null}} included</td><td>EMPTY</td></tr>
  *         <tr><td>no answer within the timeout (connect or read)</td><td>TIMEOUT, status 0</td></tr>
  *         <tr><td>connection refused or reset, DNS, TLS, any other I/O error</td><td>CONNECTION, status 0</td></tr>
@@ -100,6 +102,12 @@ public final class TradierClient {
   }
 
   static final int SNIPPET_CHARS = 200;
+
+  /**
+   * The largest answer read: 32 MiB, several times the largest real one (a chain of every root of SPX on a monthly
+   * expiration, with greeks, is a few MiB); a larger one is MALFORMED and is not read to its end.
+   */
+  public static final int MAX_BODY_BYTES = 32 << 20;
 
   private static final Logger LOG = LoggerFactory.getLogger(TradierClient.class);
 
@@ -285,7 +293,7 @@ public final class TradierClient {
 
     long started = System.nanoTime();
     CompletableFuture<HttpResponse<byte[]>> future =
-        http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        http.sendAsync(request.build(), LimitedBody.handler(MAX_BODY_BYTES));
     HttpResponse<byte[]> response;
     try {
       // HttpRequest.timeout() alone stops at the response headers; this bounds the body too
@@ -301,6 +309,9 @@ public final class TradierClient {
       Throwable cause = unwrap(e);
       if (cause instanceof Error error) {
         throw error;
+      }
+      if (cause instanceof LimitedBody.TooLarge) {
+        throw noAnswer(what, uri, started, Kind.MALFORMED, "malformed answer: " + cause.getMessage(), null);
       }
       if (cause instanceof HttpTimeoutException) { // HttpConnectTimeoutException included
         throw noAnswer(what, uri, started, Kind.TIMEOUT, "timed out: " + cause.getMessage(), cause);

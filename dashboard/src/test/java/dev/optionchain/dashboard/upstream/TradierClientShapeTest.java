@@ -626,6 +626,29 @@ class TradierClientShapeTest {
   // ---- transport --------------------------------------------------------------------------------------------
 
   @Test
+  void anAnswerLargerThanAnyRealOneIsMalformedNotReadIntoMemory() {
+    // a chain of half a million well-formed contracts: about 40 MiB, several times the largest real chain
+    StringBuilder huge = new StringBuilder("{\"options\":{\"option\":[");
+    String contract = option("AAPL260417C00270000", "");
+    for (int i = 0; huge.length() <= TradierClient.MAX_BODY_BYTES; i++) {
+      huge.append(i == 0 ? "" : ",").append(contract.replace("C00270000", String.format("C%08d", i)));
+    }
+    answer(huge.append("]}}").toString());
+
+    UpstreamFailureException e = failure(() -> client.chain("AAPL", LocalDate.of(2026, 4, 17), TIMEOUT));
+
+    assertThat(e.kind()).isEqualTo(Kind.MALFORMED);
+    assertThat(e.getMessage()).contains("larger than");
+
+    // without a Content-Length (chunked), and a body that would never end: cut off at the limit, not at the timeout
+    canned = new Canned(200, "application/json", huge.toString(), Map.of(), true);
+    UpstreamFailureException streamed = failure(() -> client.chain("AAPL", LocalDate.of(2026, 4, 17),
+        Duration.ofMinutes(5)));
+    assertThat(streamed.kind()).isEqualTo(Kind.MALFORMED);
+    assertThat(streamed.getMessage()).contains("larger than");
+  }
+
+  @Test
   void theTimeoutCoversABodyThatStallsAfterTheHeaders() {
     canned = new Canned(200, "application/json", "{\"quotes\":", Map.of(), true);
 
