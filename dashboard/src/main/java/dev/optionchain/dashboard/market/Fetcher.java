@@ -138,13 +138,14 @@ final class Fetcher<K, V> {
   }
 
   /**
-   * Returns the key's answer if it is fresh in memory, without any call.
+   * Returns the key's answer if it is fresh in memory or being loaded (waiting for that load), without a call of its
+   * own.
    *
    * @param key the resource
    * @return the answer, or empty
    */
-  Optional<Cached<V>> peek(K key) {
-    return fresh.peek(key);
+  Optional<Cached<V>> joinIfPresent(K key) {
+    return fresh.joinIfPresent(key);
   }
 
   /** The single flight's load: breaker, budget, client, writer. Runs once per key at a time. */

@@ -93,7 +93,8 @@ public final class MarketDataService {
         s -> Optional.empty());
     Fetcher<String, Quote> quotesForInfo = quotes;
     infos = k.fetcher(DashboardConfig.TICKER_INFO, cache.infos(), (s, t, c) -> TickerInfo.of(c.quote(s, t)),
-        i -> false, s -> quotesForInfo.peek(s).map(q -> new Cached<>(TickerInfo.of(q.value()), q.fetchedAt())));
+        i -> false, s -> quotesForInfo.joinIfPresent(s)
+            .map(q -> new Cached<>(TickerInfo.of(q.value()), q.fetchedAt())));
     history = k.fetcher(DashboardConfig.PRICE_HISTORY, cache.history(),
         (h, t, c) -> c.history(h.symbol(), h.interval(), h.start(), h.end(), t), h -> h.bars().isEmpty(),
         h -> Optional.empty());
@@ -173,7 +174,8 @@ public final class MarketDataService {
 
   /**
    * Returns the name, type, exchange, 52-week range and average volume of {@code symbol} (breaker
-   * {@code ticker_info}); from a fresh quote when there is one, without a call of its own.
+   * {@code ticker_info}); from a fresh quote when there is one, or from the quote being loaded (waiting for it),
+   * without a call of its own.
    *
    * @param symbol a validated symbol
    * @return the info and its provenance

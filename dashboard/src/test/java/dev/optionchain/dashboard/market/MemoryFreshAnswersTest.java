@@ -34,7 +34,7 @@ class MemoryFreshAnswersTest {
     Cached<String> first = fresh.get("AAPL", this::load);
     clock.advance(Duration.ofMillis(1999));
     assertThat(fresh.get("AAPL", this::load)).isEqualTo(first);
-    assertThat(fresh.peek("AAPL")).contains(first);
+    assertThat(fresh.joinIfPresent("AAPL")).contains(first);
     clock.advance(Duration.ofMillis(1));
     Cached<String> second = fresh.get("AAPL", this::load);
     assertThat(second.value()).isEqualTo("AAPL#2");
@@ -49,7 +49,7 @@ class MemoryFreshAnswersTest {
     fresh.get("AAPL", this::load);
     fresh.get("AAPL", this::load);
     assertThat(loads).hasValue(2);
-    assertThat(fresh.peek("AAPL")).isEmpty();
+    assertThat(fresh.joinIfPresent("AAPL")).isEmpty();
   }
 
   @Test
