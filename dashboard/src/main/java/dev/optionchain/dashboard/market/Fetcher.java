@@ -83,7 +83,7 @@ final class Fetcher<K, V> {
   private final Function<K, Optional<Cached<V>>> shortcut;
   private final MarketObserver observer;
   private final BreakerClock clock;
-  private final Function<String, RuntimeException> unknownSymbol;
+  private final BiFunction<String, Boolean, RuntimeException> unknownSymbol;
 
   /**
    * @param name the breaker's name, also the kind's
@@ -97,12 +97,13 @@ final class Fetcher<K, V> {
    * @param shortcut a fresh answer derived from another kind's (ticker info from a fresh quote), or empty
    * @param observer metrics and SLA
    * @param clock the service's clock
-   * @param unknownSymbol told of a symbol the upstream does not know; returns the exception to throw
+   * @param unknownSymbol told of a symbol the upstream does not know, and whether a good answer of this key is in
+   *     memory (then the upstream's word is a glitch as likely as news); returns the exception to throw
    */
   Fetcher(String name, CircuitBreaker breaker, Duration timeout, FreshAnswers<K, V> fresh,
       LastGoodAnswers<K, V> lastGood, UpstreamBudget budget, BiFunction<K, Duration, V> upstream,
       Predicate<V> empty, Function<K, Optional<Cached<V>>> shortcut, MarketObserver observer, BreakerClock clock,
-      Function<String, RuntimeException> unknownSymbol) {
+      BiFunction<String, Boolean, RuntimeException> unknownSymbol) {
     this.name = name;
     this.breaker = breaker;
     this.timeout = timeout;
@@ -165,7 +166,7 @@ final class Fetcher<K, V> {
       throw new Refusal(new Fallback(name, Cause.BREAKER_OPEN, Optional.of(open.retryAfter()),
           "circuit breaker '" + name + "' is " + open.state() + "; upstream not called"));
     } catch (UnknownSymbolException unknown) {
-      throw unknownSymbol.apply(unknown.symbol());
+      throw unknownSymbol.apply(unknown.symbol(), known);
     } catch (UpstreamBadRequestException bad) {
       throw new InvalidRequestException("the upstream rejected the request: " + bad.getMessage());
     } catch (UpstreamFailureException failure) {

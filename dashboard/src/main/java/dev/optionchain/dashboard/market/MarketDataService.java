@@ -314,8 +314,12 @@ public final class MarketDataService {
     return symbol;
   }
 
-  private RuntimeException rememberUnknown(String symbol) {
-    if (unknownSymbols != null) {
+  /**
+   * Remembers a symbol the upstream does not know, unless a good answer of it is in memory: one odd answer for a
+   * symbol quoted a moment ago must not hide it, cached data included, from every route for an hour.
+   */
+  private RuntimeException rememberUnknown(String symbol, boolean hadData) {
+    if (unknownSymbols != null && !hadData) {
       unknownSymbols.put(symbol, Boolean.TRUE);
     }
     return new NotFoundException("unknown symbol '" + symbol + "'");
