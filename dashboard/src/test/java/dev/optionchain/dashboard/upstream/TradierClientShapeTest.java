@@ -346,6 +346,9 @@ class TradierClientShapeTest {
       "{\"quotes\":{\"quote\":{\"symbol\":\"AAPL\",\"description\":{\"name\":\"Apple\"}}}}",
       "{\"quotes\":{\"quote\":{\"symbol\":\"AAPL\",\"last\":27",
       "{\"quotes\":null} trailing",
+      "{\"quotes\":{\"quote\":{\"symbol\":\"AAPL\",\"last\":NaN}}}",
+      "{\"quotes\":{\"quote\":{\"symbol\":\"AAPL\",\"last\":Infinity}}}",
+      "{\"quotes\":{\"quote\":{\"symbol\":\"AAPL\",\"last\":1e400}}}",
       ""})
   void wrongQuoteBodiesAreMalformed(String body) {
     answer(body);
@@ -624,6 +627,13 @@ class TradierClientShapeTest {
   }
 
   // ---- transport --------------------------------------------------------------------------------------------
+
+  @Test
+  void deeplyNestedJsonIsMalformed() {
+    answer("{\"quotes\":{\"quote\":{\"symbol\":\"AAPL\",\"description\":" + "[".repeat(100_000)
+        + "]".repeat(100_000) + "}}}");
+    assertThat(failure(() -> client.quote("AAPL", TIMEOUT)).kind()).isEqualTo(Kind.MALFORMED);
+  }
 
   @Test
   void anAnswerLargerThanAnyRealOneIsMalformedNotReadIntoMemory() {
