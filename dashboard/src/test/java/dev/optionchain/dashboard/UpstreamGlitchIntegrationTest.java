@@ -35,6 +35,8 @@ class UpstreamGlitchIntegrationTest {
   private final ManualClock clock = TestDashboards.clock();
   private final AtomicInteger calls = new AtomicInteger();
   private volatile String body = MSFT;
+  private volatile int status = 200;
+  private volatile Map<String, String> headers = Map.of();
   private HttpServer upstream;
   private DashboardApp app;
   private Api api;
@@ -46,7 +48,8 @@ class UpstreamGlitchIntegrationTest {
       calls.incrementAndGet();
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.sendResponseHeaders(200, bytes.length);
+      headers.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+      exchange.sendResponseHeaders(status, bytes.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(bytes);
       }
@@ -84,5 +87,27 @@ class UpstreamGlitchIntegrationTest {
     assertThat(api.get("/api/quote/MSFT").status()).isEqualTo(404);
     assertThat(api.get("/api/options/MSFT/expirations").status()).isEqualTo(404);
     assertThat(calls.get() - before).as("not asked again").isZero();
+  }
+
+  @Test
+  void a429WhoseWindowEndedByOurClockStillStopsCalls() {
+    // our wall clock ahead of the upstream's: its X-Ratelimit-Expiry is already past by ours, yet it refused
+    status = 429;
+    body = "{\"fault\":{\"faultstring\":\"Rate limit exceeded\"}}";
+    headers = Map.of("X-Ratelimit-Allowed", "120", "X-Ratelimit-Used", "121", "X-Ratelimit-Available", "0",
+        "X-Ratelimit-Expiry", Long.toString(clock.now().minusSeconds(10).toEpochMilli()));
+    Api.Response first = api.get("/api/quote/MSFT");
+    assertThat(first.status()).as("%s", first).isEqualTo(503);
+    assertThat(first.header("Retry-After")).isPresent();
+    int before = calls.get();
+    for (int i = 0; i < 3; i++) {
+      assertThat(api.get("/api/quote/MSFT").status()).isEqualTo(503);
+    }
+    assertThat(calls.get() - before).as("no call right after a 429").isZero();
+    clock.advance(Duration.ofSeconds(60));
+    status = 200;
+    body = MSFT;
+    headers = Map.of();
+    assertThat(api.get("/api/quote/MSFT").status()).isEqualTo(200);
   }
 }

@@ -47,7 +47,10 @@ final class Fetcher<K, V> {
 
   private static final Logger LOG = LoggerFactory.getLogger(Fetcher.class);
 
-  /** Default pause after a 429 that named no wait (Tradier's rate-limit window is one minute). */
+  /**
+   * Pause after a 429 that named no wait, or a wait already over by our clock (a wall clock ahead of the upstream's:
+   * it refused, so its window has not ended). Tradier's rate-limit window is one minute.
+   */
   static final Duration DEFAULT_RATE_LIMIT_WAIT = Duration.ofSeconds(60);
 
   /**
@@ -171,7 +174,8 @@ final class Fetcher<K, V> {
       throw new InvalidRequestException("the upstream rejected the request: " + bad.getMessage());
     } catch (UpstreamFailureException failure) {
       if (failure.kind() == UpstreamFailureException.Kind.RATE_LIMITED) {
-        Duration wait = budget.pause(failure.retryAfter().orElse(DEFAULT_RATE_LIMIT_WAIT));
+        Duration wait = budget.pause(failure.retryAfter().filter(d -> d.compareTo(Duration.ZERO) > 0)
+            .orElse(DEFAULT_RATE_LIMIT_WAIT));
         throw new Refusal(new Fallback(name, Cause.RATE_LIMITED, Optional.of(wait),
             "upstream rate limit: " + failure.getMessage()));
       }
