@@ -31,8 +31,8 @@ import java.util.Set;
  * returns a value or throws {@link ShapeException} naming the field and what was wrong: never a Jackson exception, a
  * {@code NullPointerException} or a {@code DateTimeParseException}. Values are typed strictly: a string where a
  * number belongs is a wrong shape, not a number to guess at. An answer that cannot be what was asked is a wrong shape
- * too: a price, size, volume or open interest below zero, a strike not above zero, two bars of one date, and in a chain
- * a contract of another underlying or expiration than asked, or one contract listed twice.
+ * too: a price (but an index's level), size, volume or open interest below zero, a strike not above zero, two bars of
+ * one date, and in a chain a contract of another underlying or expiration than asked, or one contract listed twice.
  *
  * <p>Placeholder zeros become null. Tradier writes 0 where it has no value; these are read as "no value":
  * <ul>
@@ -213,13 +213,21 @@ final class TradierJson {
     Double ask = price(q, w, "ask");
     Long askSize = count(q, w, "asksize");
     return new Quote(requiredText(q, w, "symbol"), text(q, w, "description"), text(q, w, "exch"),
-        type, price(q, w, "last"), decimal(q, w, "change"), decimal(q, w, "change_percentage"),
+        type, level(q, "last", index), decimal(q, w, "change"), decimal(q, w, "change_percentage"),
         index ? nonZero(volume) : volume, nonZero(count(q, w, "average_volume")), epochMillis(q, w, "trade_date"),
-        price(q, w, "open"), price(q, w, "high"), price(q, w, "low"), price(q, w, "close"),
-        nonZero(price(q, w, "prevclose")), nonZero(price(q, w, "week_52_high")),
-        nonZero(price(q, w, "week_52_low")),
+        level(q, "open", index), level(q, "high", index), level(q, "low", index), level(q, "close", index),
+        nonZero(level(q, "prevclose", index)), nonZero(level(q, "week_52_high", index)),
+        nonZero(level(q, "week_52_low", index)),
         index ? nonZero(bid) : bid, index ? nonZero(bidSize) : bidSize,
         index ? nonZero(ask) : ask, index ? nonZero(askSize) : askSize);
+  }
+
+  /**
+   * A quote's price level: a price, never below zero, except for an index, which is a computed number (breadth
+   * indexes go below zero).
+   */
+  private static Double level(JsonNode q, String field, boolean index) {
+    return index ? decimal(q, "quote", field) : price(q, "quote", field);
   }
 
   /** A placeholder zero is no value. */

@@ -437,10 +437,13 @@ class TradierClientShapeTest {
   }
 
   @Test
-  void aQuoteKeepsANegativeChange() {
+  void aQuoteKeepsANegativeChangeAndAnIndexANegativeLevel() {
     answer("{\"quotes\":{\"quote\":{\"symbol\":\"AAPL\",\"last\":270.5,\"change\":-1.5,"
         + "\"change_percentage\":-0.55}}}");
     assertThat(client.quote("AAPL", TIMEOUT).change()).isEqualTo(-1.5);
+    answer("{\"quotes\":{\"quote\":{\"symbol\":\"TICK\",\"type\":\"index\",\"last\":-412.0,"
+        + "\"low\":-980.0,\"high\":655.0}}}");
+    assertThat(client.quote("TICK", TIMEOUT).last()).isEqualTo(-412.0);
   }
 
   @ParameterizedTest
