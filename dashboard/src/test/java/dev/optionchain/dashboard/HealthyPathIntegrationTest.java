@@ -191,6 +191,32 @@ class HealthyPathIntegrationTest {
   }
 
   @Test
+  void tickerInfoAskedWhileItsQuoteIsInFlightWaitsForThatQuoteInsteadOfCallingAgain() throws Exception {
+    // the page asks /api/quote and /api/info of a new symbol at once: one upstream quote call, not two
+    start(Map.of());
+    fault("{\"endpoint\":\"quotes\",\"mode\":\"latency\",\"latencyMs\":1500}");
+    long before = upstream("quotes");
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<Api.Response> quote = pool.submit(() -> api.get("/api/quote/MSFT"));
+      while (upstream("quotes") == before) { // the quote call is in flight
+        Thread.onSpinWait();
+      }
+      Future<Api.Response> info = pool.submit(() -> api.get("/api/info/MSFT"));
+      Api.Response q = quote.get(60, TimeUnit.SECONDS);
+      Api.Response i = info.get(60, TimeUnit.SECONDS);
+      assertThat(q.status()).as("%s", q).isEqualTo(200);
+      assertThat(i.status()).as("%s", i).isEqualTo(200);
+      assertThat(i.json().path("source").asText()).isEqualTo("live");
+      assertThat(i.json().path("asOf").asText()).isEqualTo(q.json().path("asOf").asText());
+      assertThat(i.json().path("data").path("name").asText()).isNotEmpty();
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(upstream("quotes") - before).as("one upstream quote call for the quote and the info").isEqualTo(1);
+  }
+
+  @Test
   void unknownSymbolsAreRememberedAndAnswered404WithoutCallingTheUpstream() {
     start(Map.of());
     long quotes = upstream("quotes");

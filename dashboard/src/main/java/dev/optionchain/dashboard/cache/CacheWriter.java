@@ -33,8 +33,10 @@ import org.slf4j.LoggerFactory;
  * full queue in {@link #dropped()}. At most {@code capacity} keys wait; past that a new key's answer is dropped
  * (the answer was still returned to its request; only its cache copy is lost).
  *
- * <p>{@link #close} writes everything still pending (retrying as above) before it returns, so a clean shutdown loses
- * nothing; submits after close are dropped.
+ * <p>{@link #close} writes everything still pending before it returns, so a clean shutdown loses nothing; submits
+ * after close are dropped. Once closing, the writer no longer pauses between attempts and makes one last attempt per
+ * entry: what fails then is dropped, counted in {@link #dropped()} and logged in one line, so that a database that
+ * keeps failing cannot hold a shutdown for {@code maxAttempts} pauses.
  *
  * <p>{@link #pending} sees an answer from its submit until it is committed (also while its batch is being written),
  * so a read of the cache never misses an answer that was accepted.
@@ -87,6 +89,9 @@ public final class CacheWriter implements AutoCloseable {
   private Map<List<Object>, Entry> writing = Map.of();
   private int inFlight;
   private boolean closing;
+  /** Entries given up because they failed while closing, and the last failure: the writer thread's own. */
+  private int lostAtClose;
+  private String lastCloseFailure;
 
   private final LongAdder written = new LongAdder();
   private final LongAdder batches = new LongAdder();
@@ -257,6 +262,10 @@ public final class CacheWriter implements AutoCloseable {
     while (true) {
       List<Entry> batch = take();
       if (batch == null) {
+        if (lostAtClose > 0) {
+          LOG.error("cache writer closed: {} answers could not be written and are lost; last failure: {}",
+              lostAtClose, lastCloseFailure);
+        }
         return;
       }
       boolean failed = !write(batch);
@@ -345,6 +354,17 @@ public final class CacheWriter implements AutoCloseable {
   private void requeue(Entry entry, RuntimeException e) {
     Write<?, ?> w = entry.write();
     int attempts = entry.attempts() + 1;
+    lock.lock();
+    try {
+      if (closing) { // the last attempt: no retry, one line for all of them when the writer stops
+        dropped.increment();
+        lostAtClose++;
+        lastCloseFailure = w.store().name() + " " + w.key() + ": " + e.getMessage();
+        return;
+      }
+    } finally {
+      lock.unlock();
+    }
     if (attempts >= settings.maxAttempts()) {
       dropped.increment();
       LOG.error("cache write of {} {} failed {} times, giving up: {}", w.store().name(), w.key(), attempts,
@@ -366,11 +386,23 @@ public final class CacheWriter implements AutoCloseable {
     }
   }
 
+  /** Waits {@code retryBackoff} before the next attempt; {@link #close} ends the wait. */
   private void pause() {
+    long left;
     try {
-      TimeUnit.NANOSECONDS.sleep(settings.retryBackoff().toNanos());
+      left = settings.retryBackoff().toNanos();
+    } catch (ArithmeticException tooLong) {
+      left = Long.MAX_VALUE;
+    }
+    lock.lock();
+    try {
+      while (!closing && left > 0) {
+        left = changed.awaitNanos(left);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      lock.unlock();
     }
   }
 }

@@ -179,8 +179,8 @@ public final class Settings {
     String v = string(key);
     Duration d = parseDuration(v);
     if (d == null || d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(key + " must be a positive duration like 500ms, 30s, 5m or PT30S, was '"
-          + v + "'");
+      throw new IllegalArgumentException(key + " must be a positive duration like 500ms, 30s, 5m or PT30S "
+          + "(at most 292 years), was '" + v + "'");
     }
     return d;
   }
@@ -190,7 +190,8 @@ public final class Settings {
     String v = string(key);
     Duration d = parseDuration(v);
     if (d == null || d.isNegative()) {
-      throw new IllegalArgumentException(key + " must be a duration like 0s, 500ms, 30s, 5m or PT30S, was '" + v + "'");
+      throw new IllegalArgumentException(key + " must be a duration like 0s, 500ms, 30s, 5m or PT30S "
+          + "(at most 292 years), was '" + v + "'");
     }
     return d;
   }
@@ -203,33 +204,50 @@ public final class Settings {
     }
     Duration d = parseDuration(v);
     if (d == null || d.isNegative()) {
-      throw new IllegalArgumentException(key + " must be a duration like 0s, 2s, 10m, 1d or 'next-close', was '"
-          + v + "'");
+      throw new IllegalArgumentException(key + " must be a duration like 0s, 2s, 10m, 1d or 'next-close' "
+          + "(at most 292 years), was '" + v + "'");
     }
     return FreshFor.of(d);
   }
 
+  /**
+   * Parses a duration; null when it is not one, or is too long to be held in nanoseconds (about 292 years), which
+   * every timer of the service needs.
+   */
   static Duration parseDuration(String v) {
-    Matcher m = DURATION.matcher(v.trim().toLowerCase(Locale.ROOT));
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      switch (m.group(2)) {
-        case "ms":
-          return Duration.ofMillis(n);
-        case "s":
-          return Duration.ofSeconds(n);
-        case "m":
-          return Duration.ofMinutes(n);
-        case "h":
-          return Duration.ofHours(n);
-        default:
-          return Duration.ofDays(n);
-      }
+    Duration d = parseAnyDuration(v);
+    if (d == null) {
+      return null;
     }
     try {
-      return Duration.parse(v.trim());
-    } catch (DateTimeParseException e) {
+      d.toNanos();
+      return d;
+    } catch (ArithmeticException tooLong) {
       return null;
+    }
+  }
+
+  private static Duration parseAnyDuration(String v) {
+    Matcher m = DURATION.matcher(v.trim().toLowerCase(Locale.ROOT));
+    try {
+      if (m.matches()) {
+        long n = Long.parseLong(m.group(1));
+        switch (m.group(2)) {
+          case "ms":
+            return Duration.ofMillis(n);
+          case "s":
+            return Duration.ofSeconds(n);
+          case "m":
+            return Duration.ofMinutes(n);
+          case "h":
+            return Duration.ofHours(n);
+          default:
+            return Duration.ofDays(n);
+        }
+      }
+      return Duration.parse(v.trim());
+    } catch (NumberFormatException | ArithmeticException | DateTimeParseException e) {
+      return null; // digits beyond a long, or a count of units beyond Duration
     }
   }
 

@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li><b>memory</b>: a fresh answer ({@link FreshAnswers}), with its real {@code asOf}; else</li>
  *   <li><b>single flight</b>: the first caller of the key loads it, the others wait for that load;</li>
- *   <li><b>budget</b>: no upstream call when the breaker is open or the upstream budget is spent
- *       ({@link UpstreamBudget});</li>
- *   <li><b>breaker</b>: the breaker-protected call is the upstream call and nothing else;</li>
+ *   <li><b>breaker</b>: an OPEN breaker (or a HALF_OPEN one with its trial in flight) rejects, spending nothing;</li>
+ *   <li><b>budget</b>: first thing in the admitted call, no upstream call when the upstream budget is spent
+ *       ({@link UpstreamBudget}); the breaker ignores that refusal ({@link #isRefusal}), so a HALF_OPEN trial is
+ *       not used up, and a trial is never made without a permit;</li>
  *   <li><b>client</b>: {@code upstream.apply(key, timeout)};</li>
  *   <li><b>writer</b>: a good answer goes to memory and, off the request path, to DuckDB
  *       ({@link LastGoodAnswers#put});</li>
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *       last good answer, stale, with the reason; else {@link DataUnavailableException}.</li>
  * </ol>
  * Unknown symbols and bad requests are the caller's errors ({@link NotFoundException}, {@link InvalidRequestException})
- * and successes for the breaker. An empty answer for a key whose good answer is in memory is an upstream failure
+ * and successes for the breaker; a call cut short by an interrupt of the calling thread (shutdown) is ignored by it. An empty answer for a key whose good answer is in memory is an upstream failure
  * ({@code EMPTY}) and never replaces it. Thread-safe.
  *
  * @param <K> the key
@@ -46,8 +47,22 @@ final class Fetcher<K, V> {
 
   private static final Logger LOG = LoggerFactory.getLogger(Fetcher.class);
 
-  /** Default pause after a 429 that named no wait (Tradier's rate-limit window is one minute). */
+  /**
+   * Pause after a 429 that named no wait, or a wait already over by our clock (a wall clock ahead of the upstream's:
+   * it refused, so its window has not ended). Tradier's rate-limit window is one minute.
+   */
   static final Duration DEFAULT_RATE_LIMIT_WAIT = Duration.ofSeconds(60);
+
+  /**
+   * Whether {@code t} is the fetcher's own refusal (the budget is spent, or the calling thread was interrupted): a
+   * breaker must ignore it, neither a failure nor a success.
+   *
+   * @param t an exception thrown by a breaker-protected call
+   * @return true for a refusal
+   */
+  static boolean isRefusal(Throwable t) {
+    return t instanceof Refusal;
+  }
 
   /** Why the upstream was not used or failed; shared by every caller waiting on the load. Stackless. */
   static final class Refusal extends RuntimeException {
@@ -71,7 +86,7 @@ final class Fetcher<K, V> {
   private final Function<K, Optional<Cached<V>>> shortcut;
   private final MarketObserver observer;
   private final BreakerClock clock;
-  private final Function<String, RuntimeException> unknownSymbol;
+  private final BiFunction<String, Boolean, RuntimeException> unknownSymbol;
 
   /**
    * @param name the breaker's name, also the kind's
@@ -85,12 +100,13 @@ final class Fetcher<K, V> {
    * @param shortcut a fresh answer derived from another kind's (ticker info from a fresh quote), or empty
    * @param observer metrics and SLA
    * @param clock the service's clock
-   * @param unknownSymbol told of a symbol the upstream does not know; returns the exception to throw
+   * @param unknownSymbol told of a symbol the upstream does not know, and whether a good answer of this key is in
+   *     memory (then the upstream's word is a glitch as likely as news); returns the exception to throw
    */
   Fetcher(String name, CircuitBreaker breaker, Duration timeout, FreshAnswers<K, V> fresh,
       LastGoodAnswers<K, V> lastGood, UpstreamBudget budget, BiFunction<K, Duration, V> upstream,
       Predicate<V> empty, Function<K, Optional<Cached<V>>> shortcut, MarketObserver observer, BreakerClock clock,
-      Function<String, RuntimeException> unknownSymbol) {
+      BiFunction<String, Boolean, RuntimeException> unknownSymbol) {
     this.name = name;
     this.breaker = breaker;
     this.timeout = timeout;
@@ -126,16 +142,17 @@ final class Fetcher<K, V> {
   }
 
   /**
-   * Returns the key's answer if it is fresh in memory, without any call.
+   * Returns the key's answer if it is fresh in memory or being loaded (waiting for that load), without a call of its
+   * own.
    *
    * @param key the resource
    * @return the answer, or empty
    */
-  Optional<Cached<V>> peek(K key) {
-    return fresh.peek(key);
+  Optional<Cached<V>> joinIfPresent(K key) {
+    return fresh.joinIfPresent(key);
   }
 
-  /** The single flight's load: budget, breaker, client, writer. Runs once per key at a time. */
+  /** The single flight's load: breaker, budget, client, writer. Runs once per key at a time. */
   private Cached<V> load(K key) {
     Optional<Cached<V>> derived = shortcut.apply(key);
     if (derived.isPresent()) {
@@ -143,33 +160,22 @@ final class Fetcher<K, V> {
       return derived.get();
     }
     boolean known = lastGood.knows(key);
-    boolean admittedByBudget = false;
-    if (breaker == null || !breaker.isOpen()) { // an open breaker rejects without spending the budget
-      Optional<Duration> wait = budget.tryAcquire(known);
-      if (wait.isPresent()) {
-        throw new Refusal(new Fallback(name, Cause.RATE_LIMITED, Optional.of(wait.get()),
-            "upstream budget spent (upstream.rate-limit-per-minute, or the upstream's X-Ratelimit headers); "
-                + "upstream not called"));
-      }
-      admittedByBudget = true;
-    }
     V value;
     try {
-      value = breaker == null ? call(key, known) : breaker.call(() -> call(key, known));
+      // the budget is asked inside the admitted call: an OPEN breaker rejects without spending it, and a breaker
+      // that turns HALF_OPEN between a look at its state and its admission cannot make a trial call without a permit
+      value = breaker == null ? budgeted(key, known) : breaker.call(() -> budgeted(key, known));
     } catch (CircuitBreakerOpenException open) {
-      if (admittedByBudget) {
-        budget.refund();
-      }
       throw new Refusal(new Fallback(name, Cause.BREAKER_OPEN, Optional.of(open.retryAfter()),
           "circuit breaker '" + name + "' is " + open.state() + "; upstream not called"));
     } catch (UnknownSymbolException unknown) {
-      throw unknownSymbol.apply(unknown.symbol());
+      throw unknownSymbol.apply(unknown.symbol(), known);
     } catch (UpstreamBadRequestException bad) {
       throw new InvalidRequestException("the upstream rejected the request: " + bad.getMessage());
     } catch (UpstreamFailureException failure) {
       if (failure.kind() == UpstreamFailureException.Kind.RATE_LIMITED) {
-        Duration wait = failure.retryAfter().orElse(DEFAULT_RATE_LIMIT_WAIT);
-        budget.pause(wait);
+        Duration wait = budget.pause(failure.retryAfter().filter(d -> d.compareTo(Duration.ZERO) > 0)
+            .orElse(DEFAULT_RATE_LIMIT_WAIT));
         throw new Refusal(new Fallback(name, Cause.RATE_LIMITED, Optional.of(wait),
             "upstream rate limit: " + failure.getMessage()));
       }
@@ -188,7 +194,21 @@ final class Fetcher<K, V> {
     return new Cached<>(value, asOf);
   }
 
-  /** The breaker-protected call: the upstream request, timed, and nothing else. */
+  /**
+   * The breaker-protected call: a permit from the budget (else a {@link Refusal}, which the breaker ignores), then
+   * the upstream call.
+   */
+  private V budgeted(K key, boolean known) {
+    Optional<Duration> wait = budget.tryAcquire(known);
+    if (wait.isPresent()) {
+      throw new Refusal(new Fallback(name, Cause.RATE_LIMITED, Optional.of(wait.get()),
+          "upstream budget spent (upstream.rate-limit-per-minute, or the upstream's X-Ratelimit headers); "
+              + "upstream not called"));
+    }
+    return call(key, known);
+  }
+
+  /** The upstream request, timed, and nothing else. */
   private V call(K key, boolean known) {
     long start = System.nanoTime(); // a measurement of real work, not a wait: the real clock
     String outcome = MarketObserver.SUCCESS;
@@ -205,6 +225,11 @@ final class Fetcher<K, V> {
       throw e;
     } catch (UpstreamFailureException e) {
       outcome = e.kind().name().toLowerCase(Locale.ROOT);
+      if (Thread.currentThread().isInterrupted()) {
+        // cut short by an interrupt of ours (shutdown): not the upstream's failure, so the breaker ignores it
+        throw new Refusal(new Fallback(name, Cause.UPSTREAM_FAILED, Optional.empty(),
+            "the upstream call was interrupted on our side; not counted as an upstream failure"));
+      }
       throw e;
     } catch (RuntimeException | Error e) {
       outcome = "error";

@@ -32,10 +32,11 @@ public interface FreshAnswers<K, V> {
   Cached<V> get(K key, Function<K, Cached<V>> load);
 
   /**
-   * Returns the key's answer if it is in memory and fresh, without loading or waiting.
+   * Returns the key's answer if it is in memory and fresh, or else the answer of its load in flight, waiting for
+   * it; never starts a load.
    *
    * @param key the resource
-   * @return the answer, or empty
+   * @return the answer, or empty when none is fresh nor being loaded, or the load in flight failed
    */
-  Optional<Cached<V>> peek(K key);
+  Optional<Cached<V>> joinIfPresent(K key);
 }

@@ -16,7 +16,8 @@ import java.util.Optional;
  * data that has a cached fallback may use only {@code perMinute - reserve}, keeping {@code reserve} (a quarter) for
  * data that has nothing cached, which would otherwise be a 503. Independently, when an answer's
  * {@code X-Ratelimit-Available} is 0, or a 429 asks for a wait, no call is allowed until the upstream's window ends
- * (its {@code X-Ratelimit-Expiry}, converted from wall time to a monotonic deadline once, when learned).
+ * (its {@code X-Ratelimit-Expiry}, converted from wall time to a monotonic deadline once, when learned), or for
+ * {@link #MAX_PAUSE} at most, so that no garbage header or wall-clock jump stops calls for long.
  *
  * <p>With {@code perMinute} 0 only the upstream's headers and 429s limit calls. Thread-safe: every method takes one
  * short lock.
@@ -71,13 +72,6 @@ final class LocalBudget implements UpstreamBudget {
   }
 
   @Override
-  public synchronized void refund() {
-    if (count > 0) {
-      count--;
-    }
-  }
-
-  @Override
   public void observe(RateLimit limit) {
     if (limit.available() > 0) {
       return;
@@ -89,15 +83,17 @@ final class LocalBudget implements UpstreamBudget {
   }
 
   @Override
-  public synchronized void pause(Duration wait) {
+  public synchronized Duration pause(Duration wait) {
     if (wait.isNegative() || wait.isZero()) {
-      return;
+      return Duration.ZERO;
     }
-    long until = clock.nanoTime() + saturatedNanos(wait);
+    Duration capped = wait.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : wait;
+    long until = clock.nanoTime() + capped.toNanos();
     if (!paused || until - pausedUntil > 0) {
       pausedUntil = until;
       paused = true;
     }
+    return capped;
   }
 
   @Override
@@ -117,14 +113,6 @@ final class LocalBudget implements UpstreamBudget {
     while (count > 0 && now - calls[head] >= WINDOW_NANOS) {
       head = (head + 1) % calls.length;
       count--;
-    }
-  }
-
-  private static long saturatedNanos(Duration d) {
-    try {
-      return d.toNanos();
-    } catch (ArithmeticException e) {
-      return Long.MAX_VALUE / 2;
     }
   }
 }

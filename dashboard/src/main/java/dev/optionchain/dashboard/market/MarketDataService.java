@@ -93,7 +93,8 @@ public final class MarketDataService {
         s -> Optional.empty());
     Fetcher<String, Quote> quotesForInfo = quotes;
     infos = k.fetcher(DashboardConfig.TICKER_INFO, cache.infos(), (s, t, c) -> TickerInfo.of(c.quote(s, t)),
-        i -> false, s -> quotesForInfo.peek(s).map(q -> new Cached<>(TickerInfo.of(q.value()), q.fetchedAt())));
+        i -> false, s -> quotesForInfo.joinIfPresent(s)
+            .map(q -> new Cached<>(TickerInfo.of(q.value()), q.fetchedAt())));
     history = k.fetcher(DashboardConfig.PRICE_HISTORY, cache.history(),
         (h, t, c) -> c.history(h.symbol(), h.interval(), h.start(), h.end(), t), h -> h.bars().isEmpty(),
         h -> Optional.empty());
@@ -139,6 +140,7 @@ public final class MarketDataService {
           .failureThreshold(s.failureThreshold())
           .recoveryTimeout(s.recoveryTimeout())
           .recordExceptions(MarketDataService::isUpstreamFault)
+          .ignoreExceptions(Fetcher::isRefusal)
           .clock(clock)
           .build());
       registry.register(name, breaker);
@@ -172,7 +174,8 @@ public final class MarketDataService {
 
   /**
    * Returns the name, type, exchange, 52-week range and average volume of {@code symbol} (breaker
-   * {@code ticker_info}); from a fresh quote when there is one, without a call of its own.
+   * {@code ticker_info}); from a fresh quote when there is one, or from the quote being loaded (waiting for it),
+   * without a call of its own.
    *
    * @param symbol a validated symbol
    * @return the info and its provenance
@@ -311,8 +314,12 @@ public final class MarketDataService {
     return symbol;
   }
 
-  private RuntimeException rememberUnknown(String symbol) {
-    if (unknownSymbols != null) {
+  /**
+   * Remembers a symbol the upstream does not know, unless a good answer of it is in memory: one odd answer for a
+   * symbol quoted a moment ago must not hide it, cached data included, from every route for an hour.
+   */
+  private RuntimeException rememberUnknown(String symbol, boolean hadData) {
+    if (unknownSymbols != null && !hadData) {
       unknownSymbols.put(symbol, Boolean.TRUE);
     }
     return new NotFoundException("unknown symbol '" + symbol + "'");

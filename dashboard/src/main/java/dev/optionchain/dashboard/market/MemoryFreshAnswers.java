@@ -98,12 +98,13 @@ final class MemoryFreshAnswers<K, V> implements FreshAnswers<K, V> {
   }
 
   @Override
-  public Optional<Cached<V>> peek(K key) {
+  public Optional<Cached<V>> joinIfPresent(K key) {
     CompletableFuture<Outcome<V>> f = cache.getIfPresent(key);
-    if (f == null || !f.isDone() || f.join().error() != null) {
+    if (f == null) {
       return Optional.empty();
     }
-    return Optional.of(f.join().answer());
+    Outcome<V> outcome = f.join(); // completed normally, also by a failed load
+    return outcome.error() != null ? Optional.empty() : Optional.of(outcome.answer());
   }
 
   /** @return answers served from memory */

@@ -15,6 +15,13 @@ import java.util.Optional;
 public interface UpstreamBudget {
 
   /**
+   * The longest the upstream's word stops calls: 5 minutes. Tradier's window is one minute, so a longer wait read
+   * from a header is garbage, or a wall clock out of step with the upstream's; past the cap one call is made, and an
+   * upstream still limited says so again.
+   */
+  Duration MAX_PAUSE = Duration.ofMinutes(5);
+
+  /**
    * Takes one call from the budget, if there is one.
    *
    * @param hasFallback whether the caller has a cached answer to fall back on; such calls (refreshes) may be refused
@@ -23,23 +30,21 @@ public interface UpstreamBudget {
    */
   Optional<Duration> tryAcquire(boolean hasFallback);
 
-  /** Gives back the last call taken, which was not made after all (the breaker refused it). */
-  void refund();
-
   /**
    * Learns the upstream's own view of the budget from an answer's headers: when it says none is left, no call is
-   * made until its window ends.
+   * made until its window ends (at most {@link #MAX_PAUSE}).
    *
    * @param limit the headers
    */
   void observe(RateLimit limit);
 
   /**
-   * Makes no call for {@code wait} (the upstream answered 429 and asked for it).
+   * Makes no call for {@code wait} (the upstream answered 429 and asked for it), at most {@link #MAX_PAUSE}.
    *
    * @param wait how long
+   * @return the pause made: {@code wait} capped at {@link #MAX_PAUSE}; zero for a wait that is not positive
    */
-  void pause(Duration wait);
+  Duration pause(Duration wait);
 
   /**
    * Returns the calls that may still be made now.

@@ -61,7 +61,9 @@ import org.slf4j.LoggerFactory;
  *         <tr><td>any other non-2xx status, 3xx included (redirects are not followed, so the token never
  *             travels to another host)</td><td>MALFORMED ("unexpected status N")</td></tr>
  *         <tr><td>2xx that is not JSON, truncated JSON, JSON of the wrong shape or with a wrong-typed
- *             field</td><td>MALFORMED</td></tr>
+ *             field, a negative price or count, a chain that is not the one asked for</td><td>MALFORMED</td></tr>
+ *         <tr><td>an answer (any status) larger than {@link #MAX_BODY_BYTES}, not read to its end</td>
+ *             <td>MALFORMED, status 0</td></tr>
  *         <tr><td>2xx quotes without the asked symbol, {@code {"quotes":null}} included</td><td>EMPTY</td></tr>
  *         <tr><td>no answer within the timeout (connect or read)</td><td>TIMEOUT, status 0</td></tr>
  *         <tr><td>connection refused or reset, DNS, TLS, any other I/O error</td><td>CONNECTION, status 0</td></tr>
@@ -102,6 +104,12 @@ public final class TradierClient {
   }
 
   static final int SNIPPET_CHARS = 200;
+
+  /**
+   * The largest answer read: 32 MiB, several times the largest real one (a chain of every root of SPX on a monthly
+   * expiration, with greeks, is a few MiB); a larger one is MALFORMED and is not read to its end.
+   */
+  public static final int MAX_BODY_BYTES = 32 << 20;
 
   private static final Logger LOG = LoggerFactory.getLogger(TradierClient.class);
 
@@ -239,7 +247,8 @@ public final class TradierClient {
    * @param timeout the deadline of the whole exchange; positive
    * @return the chain; no contracts when the provider has none (also for an unknown symbol or expiration)
    * @throws UpstreamBadRequestException on HTTP 400
-   * @throws UpstreamFailureException as classified above
+   * @throws UpstreamFailureException as classified above; MALFORMED also when a contract is of another underlying
+   *     or expiration than asked, or is listed twice
    */
   public OptionChain chain(String symbol, LocalDate expiration, Duration timeout) {
     requireText(symbol, "symbol");
@@ -248,7 +257,7 @@ public final class TradierClient {
     params.put("expiration", expiration.toString());
     params.put("greeks", "true");
     Exchange ex = get("/v1/markets/options/chains", params, timeout);
-    return new OptionChain(symbol, expiration, read(ex, TradierJson::contracts));
+    return new OptionChain(symbol, expiration, read(ex, root -> TradierJson.contracts(root, symbol, expiration)));
   }
 
   /**
@@ -292,7 +301,7 @@ public final class TradierClient {
 
     long started = System.nanoTime();
     CompletableFuture<HttpResponse<byte[]>> future =
-        http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        http.sendAsync(request.build(), LimitedBody.handler(MAX_BODY_BYTES));
     HttpResponse<byte[]> response;
     try {
       // HttpRequest.timeout() alone stops at the response headers; this bounds the body too
@@ -308,6 +317,9 @@ public final class TradierClient {
       Throwable cause = unwrap(e);
       if (cause instanceof Error error) {
         throw error;
+      }
+      if (cause instanceof LimitedBody.TooLarge) {
+        throw noAnswer(what, uri, started, Kind.MALFORMED, "malformed answer: " + cause.getMessage(), null);
       }
       if (cause instanceof HttpTimeoutException) { // HttpConnectTimeoutException included
         throw noAnswer(what, uri, started, Kind.TIMEOUT, "timed out: " + cause.getMessage(), cause);

@@ -15,8 +15,10 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Reads Tradier's market-data JSON into the model, defensively, from Jackson's tree model.
@@ -28,7 +30,9 @@ import java.util.Locale;
  * wrong shape, never an empty answer. Every reader here either
  * returns a value or throws {@link ShapeException} naming the field and what was wrong: never a Jackson exception, a
  * {@code NullPointerException} or a {@code DateTimeParseException}. Values are typed strictly: a string where a
- * number belongs is a wrong shape, not a number to guess at.
+ * number belongs is a wrong shape, not a number to guess at. An answer that cannot be what was asked is a wrong shape
+ * too: a price (but an index's level), size, volume or open interest below zero, a strike not above zero, two bars of
+ * one date, and in a chain a contract of another underlying or expiration than asked, or one contract listed twice.
  *
  * <p>Placeholder zeros become null. Tradier writes 0 where it has no value; these are read as "no value":
  * <ul>
@@ -104,12 +108,17 @@ final class TradierJson {
       return List.of();
     }
     List<Bar> bars = new ArrayList<>();
+    Set<LocalDate> dates = new HashSet<>();
     for (JsonNode day : list(history, "history", "day")) {
       requireObject(day, "history.day");
-      bars.add(new Bar(date(day, "day", "date"),
-          requiredDecimal(day, "day", "open"), requiredDecimal(day, "day", "high"),
-          requiredDecimal(day, "day", "low"), requiredDecimal(day, "day", "close"),
-          requiredInteger(day, "day", "volume")));
+      Bar bar = new Bar(date(day, "day", "date"),
+          requiredPrice(day, "day", "open"), requiredPrice(day, "day", "high"),
+          requiredPrice(day, "day", "low"), requiredPrice(day, "day", "close"),
+          requiredCount(day, "day", "volume"));
+      if (!dates.add(bar.date())) {
+        throw new ShapeException("history.day: two bars of " + bar.date());
+      }
+      bars.add(bar);
     }
     bars.sort(Comparator.comparing(Bar::date));
     return bars;
@@ -136,16 +145,29 @@ final class TradierJson {
     return dates;
   }
 
-  /** The contracts of a {@code /v1/markets/options/chains} answer; empty for {@code {"options":null}}. */
-  static List<OptionContract> contracts(JsonNode root) {
+  /**
+   * The contracts of a {@code /v1/markets/options/chains} answer for {@code underlying} and {@code expiration}; empty
+   * for {@code {"options":null}}. A contract of another underlying (compared ignoring case) or expiration, or one
+   * OCC symbol listed twice, is a wrong shape: the answer is not the chain asked for.
+   */
+  static List<OptionContract> contracts(JsonNode root, String underlying, LocalDate expiration) {
     JsonNode options = payload(root, "options");
     if (options == null) {
       return List.of();
     }
     List<OptionContract> contracts = new ArrayList<>();
+    Set<String> symbols = new HashSet<>();
     for (JsonNode o : list(options, "options", "option")) {
       requireObject(o, "options.option");
-      contracts.add(contractOf(o));
+      OptionContract c = contractOf(o);
+      if (!c.underlying().equalsIgnoreCase(underlying) || !c.expiration().equals(expiration)) {
+        throw new ShapeException("option " + c.symbol() + " is of " + c.underlying() + " " + c.expiration()
+            + ", not of the chain asked for, " + underlying + " " + expiration);
+      }
+      if (!symbols.add(c.symbol())) {
+        throw new ShapeException("option " + c.symbol() + " is listed twice");
+      }
+      contracts.add(c);
     }
     return contracts;
   }
@@ -185,19 +207,27 @@ final class TradierJson {
     String w = "quote";
     String type = text(q, w, "type");
     boolean index = "index".equalsIgnoreCase(type);
-    Long volume = integer(q, w, "volume");
-    Double bid = decimal(q, w, "bid");
-    Long bidSize = integer(q, w, "bidsize");
-    Double ask = decimal(q, w, "ask");
-    Long askSize = integer(q, w, "asksize");
+    Long volume = count(q, w, "volume");
+    Double bid = price(q, w, "bid");
+    Long bidSize = count(q, w, "bidsize");
+    Double ask = price(q, w, "ask");
+    Long askSize = count(q, w, "asksize");
     return new Quote(requiredText(q, w, "symbol"), text(q, w, "description"), text(q, w, "exch"),
-        type, decimal(q, w, "last"), decimal(q, w, "change"), decimal(q, w, "change_percentage"),
-        index ? nonZero(volume) : volume, nonZero(integer(q, w, "average_volume")), epochMillis(q, w, "trade_date"),
-        decimal(q, w, "open"), decimal(q, w, "high"), decimal(q, w, "low"), decimal(q, w, "close"),
-        nonZero(decimal(q, w, "prevclose")), nonZero(decimal(q, w, "week_52_high")),
-        nonZero(decimal(q, w, "week_52_low")),
+        type, level(q, "last", index), decimal(q, w, "change"), decimal(q, w, "change_percentage"),
+        index ? nonZero(volume) : volume, nonZero(count(q, w, "average_volume")), epochMillis(q, w, "trade_date"),
+        level(q, "open", index), level(q, "high", index), level(q, "low", index), level(q, "close", index),
+        nonZero(level(q, "prevclose", index)), nonZero(level(q, "week_52_high", index)),
+        nonZero(level(q, "week_52_low", index)),
         index ? nonZero(bid) : bid, index ? nonZero(bidSize) : bidSize,
         index ? nonZero(ask) : ask, index ? nonZero(askSize) : askSize);
+  }
+
+  /**
+   * A quote's price level: a price, never below zero, except for an index, which is a computed number (breadth
+   * indexes go below zero).
+   */
+  private static Double level(JsonNode q, String field, boolean index) {
+    return index ? decimal(q, "quote", field) : price(q, "quote", field);
   }
 
   /** A placeholder zero is no value. */
@@ -224,12 +254,16 @@ final class TradierJson {
     }
     String symbol = requiredText(o, w, "symbol");
     String root = text(o, w, "root_symbol");
+    double strike = requiredDecimal(o, w, "strike");
+    if (strike <= 0) {
+      throw new ShapeException("option.strike: expected a price above zero, got " + preview(o.get("strike")));
+    }
     return new OptionContract(symbol, root == null || root.isBlank() ? occRoot(symbol) : root,
         requiredText(o, w, "underlying"), type,
-        requiredDecimal(o, w, "strike"), date(o, w, "expiration_date"), text(o, w, "expiration_type"),
-        contractSize == null ? null : contractSize.intValue(), decimal(o, w, "last"), decimal(o, w, "change"),
-        decimal(o, w, "bid"), integer(o, w, "bidsize"), decimal(o, w, "ask"), integer(o, w, "asksize"),
-        integer(o, w, "volume"), integer(o, w, "open_interest"), greeksOf(o.get("greeks")));
+        strike, date(o, w, "expiration_date"), text(o, w, "expiration_type"),
+        contractSize == null ? null : contractSize.intValue(), price(o, w, "last"), decimal(o, w, "change"),
+        price(o, w, "bid"), count(o, w, "bidsize"), price(o, w, "ask"), count(o, w, "asksize"),
+        count(o, w, "volume"), count(o, w, "open_interest"), greeksOf(o.get("greeks")));
   }
 
   private static Greeks greeksOf(JsonNode g) {
@@ -343,6 +377,40 @@ final class TradierJson {
     return d;
   }
 
+  /** A price: a finite number, zero or more; null when absent. */
+  private static Double price(JsonNode o, String where, String field) {
+    Double d = decimal(o, where, field);
+    if (d != null && d < 0) {
+      throw wrongType(where, field, "a price of zero or more", o.get(field));
+    }
+    return d;
+  }
+
+  private static double requiredPrice(JsonNode o, String where, String field) {
+    Double d = price(o, where, field);
+    if (d == null) {
+      throw new ShapeException(where + "." + field + ": missing");
+    }
+    return d;
+  }
+
+  /** A size, volume or open interest: an integer, zero or more; null when absent. */
+  private static Long count(JsonNode o, String where, String field) {
+    Long n = integer(o, where, field);
+    if (n != null && n < 0) {
+      throw wrongType(where, field, "a count of zero or more", o.get(field));
+    }
+    return n;
+  }
+
+  private static long requiredCount(JsonNode o, String where, String field) {
+    Long n = count(o, where, field);
+    if (n == null) {
+      throw new ShapeException(where + "." + field + ": missing");
+    }
+    return n;
+  }
+
   /** An integral number; a floating-point value is accepted only when whole (e.g. {@code 100.0}). */
   private static Long integer(JsonNode o, String where, String field) {
     JsonNode v = o.get(field);
@@ -359,14 +427,6 @@ final class TradierJson {
       }
     }
     throw wrongType(where, field, "an integer", v);
-  }
-
-  private static long requiredInteger(JsonNode o, String where, String field) {
-    Long n = integer(o, where, field);
-    if (n == null) {
-      throw new ShapeException(where + "." + field + ": missing");
-    }
-    return n;
   }
 
   /** Epoch milliseconds; Tradier writes 0 when there has been no trade, read as null. */

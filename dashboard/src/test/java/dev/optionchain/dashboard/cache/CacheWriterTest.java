@@ -143,6 +143,29 @@ class CacheWriterTest {
   }
 
   @Test
+  void closeWithADatabaseThatKeepsFailingMakesOneLastAttemptAndReturns() throws Exception {
+    db.write(c -> {
+      try (Statement s = c.createStatement()) {
+        s.execute("ALTER TABLE quotes RENAME TO quotes_away");
+      }
+    });
+    // a long pause between retries and many attempts: close must neither sleep out the pause nor retry them all
+    CacheWriter writer = new CacheWriter(cache, new CacheWriter.Settings(256, 100, 100, Duration.ofHours(1)));
+    for (int i = 0; i < 3; i++) {
+      writer.submit(quote("S" + i, i, 0));
+    }
+    while (writer.retries() < 3) { // failed once each, the writer now pausing for an hour
+      Thread.onSpinWait();
+    }
+    Thread closing = new Thread(writer::close, "closing");
+    closing.start();
+    closing.join(Duration.ofSeconds(30).toMillis());
+    assertThat(closing.isAlive()).as("close returned").isFalse();
+    assertThat(writer.dropped()).as("given up at shutdown, counted").isEqualTo(3);
+    assertThat(writer.queued()).isZero();
+  }
+
+  @Test
   void aRefusedValueIsGivenUpAfterItsAttemptsWithoutHoldingBackTheOthers() throws Exception {
     OptionChain good = Samples.chain("AAPL", EXPIRATION, 3, 1.0);
     List<OptionContract> contracts = new ArrayList<>(good.contracts());

@@ -135,6 +135,21 @@ class SettingsTest {
   }
 
   @Test
+  void aDurationTooLongToHoldIsRefusedNamingTheKey() {
+    // digits beyond a long, a count of days beyond Duration's nanoseconds: an error naming the key, not a bare
+    // NumberFormatException or ArithmeticException (nor a writer thread that dies on its first retry)
+    for (String key : new String[] {"breaker.current_price.fresh-for", "breaker.current_price.recovery-timeout",
+        "breaker.current_price.request-timeout", "cache.unknown-symbols-for", "cache.write-retry-backoff"}) {
+      for (String value : new String[] {"99999999999999999999s", "9999999999999999d", "1000000d"}) {
+        assertThatThrownBy(() -> from(key, value)).as("%s=%s", key, value)
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(key).hasMessageContaining(value);
+      }
+    }
+    assertThat(from("breaker.ticker_info.fresh-for", "3650d").breaker("ticker_info").freshFor())
+        .isEqualTo(FreshFor.of(Duration.ofDays(3650)));
+  }
+
+  @Test
   void durationsTakeUnitsOrIso() {
     assertThat(Settings.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
     assertThat(Settings.parseDuration("30s")).isEqualTo(Duration.ofSeconds(30));

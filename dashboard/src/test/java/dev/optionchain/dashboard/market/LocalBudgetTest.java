@@ -42,15 +42,6 @@ class LocalBudgetTest {
   }
 
   @Test
-  void aRefundGivesTheLastCallBack() {
-    LocalBudget budget = new LocalBudget(1, clock);
-    assertThat(budget.tryAcquire(false)).isEmpty();
-    budget.refund();
-    assertThat(budget.tryAcquire(false)).isEmpty();
-    assertThat(budget.tryAcquire(false)).isPresent();
-  }
-
-  @Test
   void theUpstreamSayingNoneIsLeftStopsCallsUntilItsWindowEnds() {
     LocalBudget budget = new LocalBudget(120, clock);
     budget.observe(new RateLimit(120, 119, 1, clock.now().plusSeconds(30)));
@@ -73,5 +64,19 @@ class LocalBudgetTest {
         .contains(Duration.ofSeconds(7));
     clock.advance(Duration.ofSeconds(7));
     assertThat(budget.tryAcquire(true)).isEqualTo(Optional.empty());
+  }
+
+  @Test
+  void noWaitTheUpstreamAsksForStopsCallsForLongerThanTheCap() {
+    LocalBudget budget = new LocalBudget(120, clock);
+    // a garbage X-Ratelimit-Expiry (or a wall clock set back by a year) and a garbage Retry-After
+    budget.observe(new RateLimit(120, 120, 0, clock.now().plus(Duration.ofDays(3650))));
+    assertThat(budget.tryAcquire(false)).contains(UpstreamBudget.MAX_PAUSE);
+    assertThat(budget.pause(Duration.ofSeconds(999_999_999_999_999_999L))).isEqualTo(UpstreamBudget.MAX_PAUSE);
+    assertThat(budget.tryAcquire(false)).contains(UpstreamBudget.MAX_PAUSE);
+    clock.advance(UpstreamBudget.MAX_PAUSE);
+    assertThat(budget.tryAcquire(false)).as("asked again after the cap; a still-limited upstream says so again")
+        .isEmpty();
+    assertThat(budget.pause(Duration.ofSeconds(7))).as("a wait under the cap is kept").isEqualTo(Duration.ofSeconds(7));
   }
 }

@@ -34,7 +34,7 @@ class MemoryFreshAnswersTest {
     Cached<String> first = fresh.get("AAPL", this::load);
     clock.advance(Duration.ofMillis(1999));
     assertThat(fresh.get("AAPL", this::load)).isEqualTo(first);
-    assertThat(fresh.peek("AAPL")).contains(first);
+    assertThat(fresh.joinIfPresent("AAPL")).contains(first);
     clock.advance(Duration.ofMillis(1));
     Cached<String> second = fresh.get("AAPL", this::load);
     assertThat(second.value()).isEqualTo("AAPL#2");
@@ -44,12 +44,29 @@ class MemoryFreshAnswersTest {
   }
 
   @Test
+  void freshnessHoldsAcrossTheWrapOfTheMonotonicClock() {
+    // nanoTime is only meaningful as a difference: a reading may sit just below Long.MAX_VALUE and wrap
+    ManualClock wrapping = new ManualClock(Instant.parse("2026-03-18T15:00:00Z"), Long.MAX_VALUE - 1_000_000_000L);
+    for (FreshFor freshFor : List.of(FreshFor.of(Duration.ofSeconds(2)), FreshFor.of(Duration.ofDays(36_500)))) {
+      AtomicInteger n = new AtomicInteger();
+      MemoryFreshAnswers<String, String> fresh = new MemoryFreshAnswers<>(100, freshFor, wrapping);
+      fresh.get("AAPL", k -> new Cached<>("#" + n.incrementAndGet(), wrapping.now()));
+      wrapping.advance(Duration.ofMillis(1500)); // past the wrap
+      assertThat(fresh.get("AAPL", k -> new Cached<>("#" + n.incrementAndGet(), wrapping.now())).value())
+          .isEqualTo("#1");
+      wrapping.advance(Duration.ofMillis(500));
+      fresh.get("AAPL", k -> new Cached<>("#" + n.incrementAndGet(), wrapping.now()));
+      assertThat(n).as("%s", freshFor).hasValue(freshFor.fixed().getSeconds() == 2 ? 2 : 1);
+    }
+  }
+
+  @Test
   void zeroFreshForKeepsNothing() {
     MemoryFreshAnswers<String, String> fresh = new MemoryFreshAnswers<>(100, FreshFor.of(Duration.ZERO), clock);
     fresh.get("AAPL", this::load);
     fresh.get("AAPL", this::load);
     assertThat(loads).hasValue(2);
-    assertThat(fresh.peek("AAPL")).isEmpty();
+    assertThat(fresh.joinIfPresent("AAPL")).isEmpty();
   }
 
   @Test

@@ -346,6 +346,9 @@ class TradierClientShapeTest {
       "{\"quotes\":{\"quote\":{\"symbol\":\"AAPL\",\"description\":{\"name\":\"Apple\"}}}}",
       "{\"quotes\":{\"quote\":{\"symbol\":\"AAPL\",\"last\":27",
       "{\"quotes\":null} trailing",
+      "{\"quotes\":{\"quote\":{\"symbol\":\"AAPL\",\"last\":NaN}}}",
+      "{\"quotes\":{\"quote\":{\"symbol\":\"AAPL\",\"last\":Infinity}}}",
+      "{\"quotes\":{\"quote\":{\"symbol\":\"AAPL\",\"last\":1e400}}}",
       ""})
   void wrongQuoteBodiesAreMalformed(String body) {
     answer(body);
@@ -379,6 +382,79 @@ class TradierClientShapeTest {
     answer(body);
 
     assertThat(failure(() -> client.chain("AAPL", LocalDate.of(2026, 4, 17), TIMEOUT)).kind())
+        .isEqualTo(Kind.MALFORMED);
+  }
+
+  /** One AAPL 2026-04-17 contract with {@code extra} fields laid over a plausible one. */
+  private static String option(String symbol, String extra) {
+    return "{\"symbol\":\"" + symbol + "\",\"root_symbol\":\"AAPL\",\"underlying\":\"AAPL\","
+        + "\"option_type\":\"call\",\"strike\":270.0,\"expiration_date\":\"2026-04-17\",\"bid\":9.5,"
+        + "\"ask\":9.7,\"last\":9.6,\"volume\":3,\"open_interest\":431" + extra + "}";
+  }
+
+  @Test
+  void aPlausibleChainIsRead() {
+    answer("{\"options\":{\"option\":[" + option("AAPL260417C00270000", "") + ","
+        + option("AAPL260417P00270000", ",\"option_type\":\"put\"") + "]}}");
+    assertThat(client.chain("AAPL", LocalDate.of(2026, 4, 17), TIMEOUT).contracts()).hasSize(2);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "another underlying|,\"underlying\":\"MSFT\"",
+      "another expiration|,\"expiration_date\":\"2026-04-24\"",
+      "a negative strike|,\"strike\":-270.0",
+      "a zero strike|,\"strike\":0",
+      "a negative bid|,\"bid\":-0.05",
+      "a negative ask|,\"ask\":-1",
+      "a negative last|,\"last\":-9.6",
+      "a negative volume|,\"volume\":-3",
+      "a negative open interest|,\"open_interest\":-1",
+      "a negative bid size|,\"bidsize\":-10",
+      "the same contract twice|"})
+  void aChainThatCannotBeTheAskedOneIsMalformedNotServedNorCached(String testCase) {
+    String[] parts = testCase.split("\\|", -1);
+    String contract = option("AAPL260417C00270000", parts[1]);
+    String second = parts[0].equals("the same contract twice") ? contract
+        : option("AAPL260417P00270000", ",\"option_type\":\"put\"");
+    answer("{\"options\":{\"option\":[" + contract + "," + second + "]}}");
+
+    UpstreamFailureException e = failure(() -> client.chain("AAPL", LocalDate.of(2026, 4, 17), TIMEOUT));
+
+    assertThat(e.kind()).as(parts[0]).isEqualTo(Kind.MALFORMED);
+    assertThat(e.getMessage()).startsWith("GET /v1/markets/options/chains: malformed answer: ");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "{\"quotes\":{\"quote\":{\"symbol\":\"AAPL\",\"last\":-270.5}}}",
+      "{\"quotes\":{\"quote\":{\"symbol\":\"AAPL\",\"bid\":-1}}}",
+      "{\"quotes\":{\"quote\":{\"symbol\":\"AAPL\",\"volume\":-100}}}",
+      "{\"quotes\":{\"quote\":{\"symbol\":\"AAPL\",\"week_52_low\":-3}}}"})
+  void aQuoteWithANegativePriceOrCountIsMalformed(String body) {
+    answer(body);
+    assertThat(failure(() -> client.quote("AAPL", TIMEOUT)).kind()).isEqualTo(Kind.MALFORMED);
+  }
+
+  @Test
+  void aQuoteKeepsANegativeChangeAndAnIndexANegativeLevel() {
+    answer("{\"quotes\":{\"quote\":{\"symbol\":\"AAPL\",\"last\":270.5,\"change\":-1.5,"
+        + "\"change_percentage\":-0.55}}}");
+    assertThat(client.quote("AAPL", TIMEOUT).change()).isEqualTo(-1.5);
+    answer("{\"quotes\":{\"quote\":{\"symbol\":\"TICK\",\"type\":\"index\",\"last\":-412.0,"
+        + "\"low\":-980.0,\"high\":655.0}}}");
+    assertThat(client.quote("TICK", TIMEOUT).last()).isEqualTo(-412.0);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "{\"history\":{\"day\":[{\"date\":\"2026-03-18\",\"open\":1,\"high\":2,\"low\":0.5,\"close\":1,\"volume\":100},"
+          + "{\"date\":\"2026-03-18\",\"open\":1,\"high\":2,\"low\":0.5,\"close\":1.2,\"volume\":100}]}}",
+      "{\"history\":{\"day\":{\"date\":\"2026-03-18\",\"open\":1,\"high\":2,\"low\":-0.5,\"close\":1,\"volume\":100}}}",
+      "{\"history\":{\"day\":{\"date\":\"2026-03-18\",\"open\":1,\"high\":2,\"low\":0.5,\"close\":1,\"volume\":-1}}}"})
+  void barsWithOneDateTwiceOrANegativePriceAreMalformed(String body) {
+    answer(body);
+    assertThat(failure(() -> client.history("AAPL", Interval.DAILY, null, null, TIMEOUT)).kind())
         .isEqualTo(Kind.MALFORMED);
   }
 
@@ -554,6 +630,36 @@ class TradierClientShapeTest {
   }
 
   // ---- transport --------------------------------------------------------------------------------------------
+
+  @Test
+  void deeplyNestedJsonIsMalformed() {
+    answer("{\"quotes\":{\"quote\":{\"symbol\":\"AAPL\",\"description\":" + "[".repeat(100_000)
+        + "]".repeat(100_000) + "}}}");
+    assertThat(failure(() -> client.quote("AAPL", TIMEOUT)).kind()).isEqualTo(Kind.MALFORMED);
+  }
+
+  @Test
+  void anAnswerLargerThanAnyRealOneIsMalformedNotReadIntoMemory() {
+    // a chain of half a million well-formed contracts: about 40 MiB, several times the largest real chain
+    StringBuilder huge = new StringBuilder("{\"options\":{\"option\":[");
+    String contract = option("AAPL260417C00270000", "");
+    for (int i = 0; huge.length() <= TradierClient.MAX_BODY_BYTES; i++) {
+      huge.append(i == 0 ? "" : ",").append(contract.replace("C00270000", String.format("C%08d", i)));
+    }
+    answer(huge.append("]}}").toString());
+
+    UpstreamFailureException e = failure(() -> client.chain("AAPL", LocalDate.of(2026, 4, 17), TIMEOUT));
+
+    assertThat(e.kind()).isEqualTo(Kind.MALFORMED);
+    assertThat(e.getMessage()).contains("larger than");
+
+    // without a Content-Length (chunked), and a body that would never end: cut off at the limit, not at the timeout
+    canned = new Canned(200, "application/json", huge.toString(), Map.of(), true);
+    UpstreamFailureException streamed = failure(() -> client.chain("AAPL", LocalDate.of(2026, 4, 17),
+        Duration.ofMinutes(5)));
+    assertThat(streamed.kind()).isEqualTo(Kind.MALFORMED);
+    assertThat(streamed.getMessage()).contains("larger than");
+  }
 
   @Test
   void theTimeoutCoversABodyThatStallsAfterTheHeaders() {
