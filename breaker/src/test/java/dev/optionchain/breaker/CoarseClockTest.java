@@ -123,4 +123,24 @@ class CoarseClockTest {
     assertThat(denied.running()).isFalse();
     assertThat(attempts).as("retried at most once a second").hasValueBetween(1, 60);
   }
+
+  /**
+   * Found in review: "no native threads left" is an {@link OutOfMemoryError}, which the clock rethrew, so every
+   * rejection of an OPEN breaker threw it to its caller (and tried to start a thread again), instead of rejecting.
+   */
+  @Test
+  void aClockThatCannotCreateANativeThreadReadsThePreciseTimeInsteadOfThrowing() {
+    AtomicInteger attempts = new AtomicInteger();
+    CoarseClock exhausted = new CoarseClock((ticker, name) -> {
+      attempts.incrementAndGet();
+      throw new OutOfMemoryError("unable to create native thread: possibly out of memory or process/resource "
+          + "limits reached");
+    });
+    for (int i = 0; i < 1_000; i++) {
+      long before = System.nanoTime();
+      assertThat(exhausted.read()).isGreaterThanOrEqualTo(before);
+    }
+    assertThat(exhausted.running()).isFalse();
+    assertThat(attempts).as("retried at most once a second").hasValueBetween(1, 60);
+  }
 }
