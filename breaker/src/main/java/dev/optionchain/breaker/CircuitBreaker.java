@@ -229,7 +229,9 @@ public final class CircuitBreaker extends BreakerCore {
    * Adopts an OPEN decision made elsewhere, e.g. by another instance of a fleet: the breaker is OPEN for
    * {@code openFor} from now, then recovers as usual. The transition is delivered like any other, with
    * {@link StateTransition#origin()} = {@code origin}, so that whoever shares decisions can tell it was adopted and
-   * not re-publish it. Counts, failure count and backoff are kept. Costs the CLOSED path nothing.
+   * not re-publish it. Counts, failure count and backoff are kept. A breaker {@linkplain #forceOpen() forced open}
+   * stays so (nothing happens, nothing is delivered): only {@link #reset()} ends a forced open. Costs the CLOSED path
+   * nothing.
    *
    * @param openFor the remaining open time, positive (cut to 73 years)
    * @param origin where the decision came from, e.g. an instance id; not blank
@@ -243,7 +245,7 @@ public final class CircuitBreaker extends BreakerCore {
   /**
    * Adopts a CLOSED decision made elsewhere (e.g. another instance's successful trial): the breaker is CLOSED with a
    * failure count of 0, as after a successful recovery but without ramp-up. The transition carries {@code origin}
-   * like {@link #adoptOpen}'s.
+   * like {@link #adoptOpen}'s. A breaker forced open stays so.
    *
    * @param origin where the decision came from; not blank
    * @param reason why; not blank
