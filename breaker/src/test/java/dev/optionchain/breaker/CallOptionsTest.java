@@ -139,6 +139,18 @@ class CallOptionsTest {
       assertThat(b.getConfig().recordResult().test(503L)).isFalse();
     }
 
+    /** Found in review: {@code int.class} compiles (as {@code Class<Integer>}) but no value is an instance of it. */
+    @Test
+    void aPrimitiveResultTypeTestsItsBoxedValues() {
+      CircuitBreaker b = CircuitBreaker.of("status", base().recordResult(int.class, code -> code >= 500).build());
+      assertThat(b.call(() -> 503)).isEqualTo(503);
+      assertThat(b.call(() -> 200)).isEqualTo(200);
+      assertThat(b.getStatus().failedCalls()).isEqualTo(1);
+      assertThat(b.getStatus().successfulCalls()).isEqualTo(1);
+      assertThatThrownBy(() -> base().recordResult(void.class, v -> true)).isInstanceOf(
+          IllegalArgumentException.class).hasMessageContaining("recordResult type").hasMessageContaining("void");
+    }
+
     @Test
     void aPredicateThatThrowsIsTakenAsTrue() {
       CircuitBreaker b = CircuitBreaker.of("oops", base().recordResult(String.class, r -> {
