@@ -130,8 +130,10 @@ public final class CircuitBreaker extends BreakerCore {
    * @param fallback receives the rejection or the exception {@code fn} threw
    * @param <T> the value's type
    * @return the value of {@code fn} or of {@code fallback}
+   * @throws NullPointerException if {@code fn} or {@code fallback} is null
    */
   public <T> T call(Supplier<? extends T> fn, Function<? super RuntimeException, ? extends T> fallback) {
+    Objects.requireNonNull(fn, "fn"); // before the try: a programming error is not the fallback's to handle
     Objects.requireNonNull(fallback, "fallback");
     try {
       return call(fn);

@@ -337,6 +337,18 @@ class CallOptionsTest {
       assertThat(value).isEqualTo("cached");
     }
 
+    /** Found in review: a null function was a NullPointerException inside the call, so the fallback "handled" it. */
+    @Test
+    void aNullFunctionIsAnErrorNotAFallback() {
+      AtomicInteger fallbacks = new AtomicInteger();
+      assertThatThrownBy(() -> breaker.call(null, e -> {
+        fallbacks.incrementAndGet();
+        return "cached";
+      })).isInstanceOf(NullPointerException.class).hasMessage("fn");
+      assertThat(fallbacks).hasValue(0);
+      assertThat(breaker.getStatus().failedCalls()).isZero();
+    }
+
     @Test
     void errorsAreNotPassedToTheFallback() {
       assertThatThrownBy(() -> breaker.call(() -> {
