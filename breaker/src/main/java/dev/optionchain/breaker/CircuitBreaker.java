@@ -191,8 +191,9 @@ public final class CircuitBreaker extends BreakerCore {
    * the returned future completes.
    *
    * <p>A rejection is returned as a future failed with {@link CircuitBreakerOpenException} (never thrown), and
-   * {@code fn} is not invoked. If {@code fn} throws instead of returning a stage, that counts as a failure and is
-   * returned as a failed future. The returned future completes with the stage's value, or exceptionally with the
+   * {@code fn} is not invoked. If {@code fn} throws an exception instead of returning a stage (even a checked one it
+   * does not declare), that counts as a failure and is returned as a failed future; an {@link Error} is recorded too,
+   * and thrown. The returned future completes with the stage's value, or exceptionally with the
    * stage's exception unwrapped from any {@link java.util.concurrent.CompletionException}.
    *
    * <p>Cancelling the returned future gives the admission back at once (a HALF_OPEN trial permit is released), counts
