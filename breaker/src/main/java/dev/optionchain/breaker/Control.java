@@ -96,8 +96,8 @@ final class Control {
         to = new HalfOpenPeriod(b.rules, now, since, failures, recoveries);
         break;
       default:
-        int below = b.rules.tripAt == Integer.MAX_VALUE ? Integer.MAX_VALUE : b.rules.tripAt - 1;
-        to = new ClosedPeriod(b.rules, now, since, Math.min(failures, below), false, 0, null);
+        // below the threshold, and under a rate policy below the gate's limit, so that restoring never trips
+        to = new ClosedPeriod(b.rules, now, since, Math.min(failures, b.rules.tripAt - 1), false, 0, null);
     }
     snapshot.lastFailureTime().ifPresent(t -> {
       b.lastFailureNanos = now - nanosBetween(t.isAfter(wall) ? wall : t, wall);
