@@ -22,7 +22,8 @@ import java.util.concurrent.locks.LockSupport;
  *       logged here rather than thrown at the rejected caller), for good (retrying the start once a second);
  *   <li>an interrupt is cleared and otherwise ignored: the ticker neither spins nor stops;
  *   <li>nothing happens during class initialisation, which therefore cannot fail; the ticker has no context class
- *       loader, and once it has stopped nothing of the library is reachable from a live thread.
+ *       loader, inherits no thread locals and runs at normal priority whatever thread starts it, and once it has
+ *       stopped nothing of the library is reachable from a live thread.
  * </ul>
  * Readers write a shared flag only when the ticker has cleared it, at most once per tick.
  */
@@ -131,10 +132,15 @@ final class CoarseClock {
     return phase.get() == RUNNING;
   }
 
-  private static void startDaemon(Runnable ticker, String name) {
-    Thread t = new Thread(null, ticker, name, 0);
+  /**
+   * Starts the ticker as a daemon that takes nothing from the thread that happens to start it: no inheritable thread
+   * locals (which could pin a caller's class loader while it runs), no context class loader, normal priority.
+   */
+  static void startDaemon(Runnable ticker, String name) {
+    Thread t = new Thread(null, ticker, name, 0, false);
     t.setDaemon(true);
     t.setContextClassLoader(null);
+    t.setPriority(Thread.NORM_PRIORITY);
     t.start();
   }
 }
