@@ -317,7 +317,7 @@ public final class CircuitBreakerConfig {
     /**
      * Selects the exceptions that count as failures; other exceptions count as successes. Default: all.
      *
-     * @param predicate not null
+     * @param predicate not null; a predicate that throws is logged and taken as true (a failure)
      * @return this builder
      * @throws IllegalArgumentException if null
      */
@@ -330,7 +330,7 @@ public final class CircuitBreakerConfig {
      * Selects exceptions that count neither as success nor as failure (e.g. a caller's own validation errors).
      * Default: none.
      *
-     * @param predicate not null
+     * @param predicate not null; a predicate that throws is logged and taken as false (not ignored)
      * @return this builder
      * @throws IllegalArgumentException if null
      */

@@ -151,6 +151,24 @@ class CallOptionsTest {
           IllegalArgumentException.class).hasMessageContaining("recordResult type").hasMessageContaining("void");
     }
 
+    /**
+     * Found in review: every predicate that threw was taken as true, "so the outcome is recorded"; but true from
+     * {@code ignoreExceptions} means ignored, so a buggy ignore predicate (here one that reads a null message) made
+     * every such failure count for nothing, and the breaker never tripped.
+     */
+    @Test
+    void anIgnorePredicateThatThrowsIgnoresNothing() {
+      CircuitBreaker b = CircuitBreaker.of("ignore", base()
+          .ignoreExceptions(e -> e.getMessage().startsWith("bad input")).build());
+      for (int i = 0; i < 2; i++) {
+        assertThatThrownBy(() -> b.run(() -> {
+          throw new IllegalStateException(); // no message: the predicate throws
+        })).isInstanceOf(IllegalStateException.class);
+      }
+      assertThat(b.getStatus().ignoredCalls()).isZero();
+      assertThat(b.isOpen()).isTrue();
+    }
+
     @Test
     void aPredicateThatThrowsIsTakenAsTrue() {
       CircuitBreaker b = CircuitBreaker.of("oops", base().recordResult(String.class, r -> {
