@@ -50,12 +50,12 @@ final class AsyncCall<T> {
     CompletionStage<T> stage;
     try {
       stage = Objects.requireNonNull(fn.get(), "callAsync: fn returned null instead of a stage");
-    } catch (RuntimeException e) {
-      b.onError(p, e, start);
-      return CompletableFuture.failedFuture(e);
     } catch (Error e) {
       b.onError(p, e, start);
       throw e;
+    } catch (Throwable e) { // a RuntimeException, or a checked exception thrown without being declared
+      b.onError(p, e, start);
+      return CompletableFuture.failedFuture(e);
     }
     AsyncCall<T> call = new AsyncCall<>(b, p, start);
     call.result.whenComplete((value, error) -> {

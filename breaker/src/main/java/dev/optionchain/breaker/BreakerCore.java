@@ -95,7 +95,10 @@ abstract class BreakerCore {
       ClosedPeriod c = (ClosedPeriod) p;
       c.clearFailures();
       if (c.window != null) {
-        c.window.countSuccess();
+        String reason = c.window.success(0L); // a count window: one increment once it holds its minimum of calls
+        if (reason != null) {
+          c.trip(this, reason);
+        }
       }
       return;
     }

@@ -7,7 +7,7 @@ package dev.optionchain.breaker;
  * @param successful calls that succeeded
  * @param failed calls that failed
  * @param rejected calls rejected without being invoked
- * @param ignored calls whose exception was ignored by the configuration
+ * @param ignored calls that counted neither way: ignored exceptions and, by default, cancelled calls
  * @param slow calls at least as slow as the configured slow-call duration (also counted as successful or failed)
  */
 public record CallTotals(long successful, long failed, long rejected, long ignored, long slow) {}

@@ -130,8 +130,10 @@ public final class CircuitBreaker extends BreakerCore {
    * @param fallback receives the rejection or the exception {@code fn} threw
    * @param <T> the value's type
    * @return the value of {@code fn} or of {@code fallback}
+   * @throws NullPointerException if {@code fn} or {@code fallback} is null
    */
   public <T> T call(Supplier<? extends T> fn, Function<? super RuntimeException, ? extends T> fallback) {
+    Objects.requireNonNull(fn, "fn"); // before the try: a programming error is not the fallback's to handle
     Objects.requireNonNull(fallback, "fallback");
     try {
       return call(fn);
@@ -189,8 +191,9 @@ public final class CircuitBreaker extends BreakerCore {
    * the returned future completes.
    *
    * <p>A rejection is returned as a future failed with {@link CircuitBreakerOpenException} (never thrown), and
-   * {@code fn} is not invoked. If {@code fn} throws instead of returning a stage, that counts as a failure and is
-   * returned as a failed future. The returned future completes with the stage's value, or exceptionally with the
+   * {@code fn} is not invoked. If {@code fn} throws an exception instead of returning a stage (even a checked one it
+   * does not declare), that counts as a failure and is returned as a failed future; an {@link Error} is recorded too,
+   * and thrown. The returned future completes with the stage's value, or exceptionally with the
    * stage's exception unwrapped from any {@link java.util.concurrent.CompletionException}.
    *
    * <p>Cancelling the returned future gives the admission back at once (a HALF_OPEN trial permit is released), counts
@@ -229,7 +232,9 @@ public final class CircuitBreaker extends BreakerCore {
    * Adopts an OPEN decision made elsewhere, e.g. by another instance of a fleet: the breaker is OPEN for
    * {@code openFor} from now, then recovers as usual. The transition is delivered like any other, with
    * {@link StateTransition#origin()} = {@code origin}, so that whoever shares decisions can tell it was adopted and
-   * not re-publish it. Counts, failure count and backoff are kept. Costs the CLOSED path nothing.
+   * not re-publish it. Counts, failure count and backoff are kept. A breaker {@linkplain #forceOpen() forced open}
+   * stays so (nothing happens, nothing is delivered): only {@link #reset()} ends a forced open. Costs the CLOSED path
+   * nothing.
    *
    * @param openFor the remaining open time, positive (cut to 73 years)
    * @param origin where the decision came from, e.g. an instance id; not blank
@@ -243,7 +248,7 @@ public final class CircuitBreaker extends BreakerCore {
   /**
    * Adopts a CLOSED decision made elsewhere (e.g. another instance's successful trial): the breaker is CLOSED with a
    * failure count of 0, as after a successful recovery but without ramp-up. The transition carries {@code origin}
-   * like {@link #adoptOpen}'s.
+   * like {@link #adoptOpen}'s. A breaker forced open stays so.
    *
    * @param origin where the decision came from; not blank
    * @param reason why; not blank

@@ -1,5 +1,6 @@
 package dev.optionchain.breaker;
 
+import java.lang.invoke.MethodType;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -316,7 +317,7 @@ public final class CircuitBreakerConfig {
     /**
      * Selects the exceptions that count as failures; other exceptions count as successes. Default: all.
      *
-     * @param predicate not null
+     * @param predicate not null; a predicate that throws is logged and taken as true (a failure)
      * @return this builder
      * @throws IllegalArgumentException if null
      */
@@ -329,7 +330,7 @@ public final class CircuitBreakerConfig {
      * Selects exceptions that count neither as success nor as failure (e.g. a caller's own validation errors).
      * Default: none.
      *
-     * @param predicate not null
+     * @param predicate not null; a predicate that throws is logged and taken as false (not ignored)
      * @return this builder
      * @throws IllegalArgumentException if null
      */
@@ -343,16 +344,23 @@ public final class CircuitBreakerConfig {
      * r.statusCode() >= 500)}. Only values of {@code type} are tested; others (and {@code null}) are successes. The
      * value is still returned to the caller. Replaces an earlier result predicate. Default: none.
      *
-     * @param type the type of the values to test
+     * @param type the type of the values to test; a primitive type stands for its wrapper ({@code int.class} tests
+     *     {@code Integer} values)
      * @param predicate not null; a predicate that throws is logged and taken as true
      * @param <T> the type
      * @return this builder
-     * @throws IllegalArgumentException if an argument is null
+     * @throws IllegalArgumentException if an argument is null, or {@code type} is {@code void.class}
      */
     public <T> Builder recordResult(Class<T> type, Predicate<? super T> predicate) {
       Settings.nonNull("recordResult type", type);
       Settings.nonNull("recordResult predicate", predicate);
-      s.recordResult = value -> type.isInstance(value) && predicate.test(type.cast(value));
+      if (type == void.class) {
+        throw new IllegalArgumentException("recordResult type must be the type of a value, was void");
+      }
+      // int.class compiles as a Class<Integer>, but no value is an instance of it: test the boxed values
+      @SuppressWarnings("unchecked")
+      Class<T> boxed = (Class<T>) MethodType.methodType(type).wrap().returnType();
+      s.recordResult = value -> boxed.isInstance(value) && predicate.test(boxed.cast(value));
       return this;
     }
 

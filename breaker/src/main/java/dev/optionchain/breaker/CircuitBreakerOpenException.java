@@ -22,8 +22,11 @@ public final class CircuitBreakerOpenException extends CircuitBreakerException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The name of the breaker that rejected the call. */
   private final String breakerName;
+  /** The state that caused the rejection. */
   private final CircuitBreakerState state;
+  /** How long until a call can be admitted, in nanoseconds; never negative. */
   private final long retryAfterNanos;
 
   /**

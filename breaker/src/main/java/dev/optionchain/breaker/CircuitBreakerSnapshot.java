@@ -29,7 +29,21 @@ public record CircuitBreakerSnapshot(
     boolean forcedOpen,
     Optional<Instant> lastFailureTime) {
 
-  /** Validates the snapshot, which may come from storage. */
+  /**
+   * Validates the snapshot, which may come from storage.
+   *
+   * @param name the breaker's name
+   * @param state the state
+   * @param stateSince when the state was entered
+   * @param failureCount the consecutive-failure count, at least 0
+   * @param openDuration the open time, positive
+   * @param failedRecoveries failed recoveries in a row, at least 0
+   * @param forcedOpen whether the breaker is forced open; only with state OPEN
+   * @param lastFailureTime the last failure, if any
+   * @throws NullPointerException if a component is null
+   * @throws IllegalArgumentException if a count is negative, the open time is not positive, or a state other than
+   *     OPEN is forced open
+   */
   public CircuitBreakerSnapshot {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(state, "state");

@@ -76,7 +76,7 @@ final class ClosedPeriod extends Period {
 
   @Override
   void onFailure(BreakerCore b, boolean slow, long now) {
-    int consecutive = (int) FAILURES.getAndAdd(this, 1) + 1;
+    int consecutive = countFailure(b.rules.maxConsecutive);
     String reason;
     if (window != null) {
       reason = window.failure(slow, now);
@@ -85,6 +85,23 @@ final class ClosedPeriod extends Period {
     }
     if (reason != null) {
       trip(b, reason);
+    }
+  }
+
+  /**
+   * Adds a failure to the consecutive count, saturating at {@code max} instead of wrapping negative: past
+   * {@link Integer#MAX_VALUE} under the consecutive policy; one below it under a rate policy, whose count is only
+   * shown and must never reach the gate's {@code admitLimit} of {@link Integer#MAX_VALUE}.
+   */
+  private int countFailure(int max) {
+    for (;;) {
+      int n = consecutiveFailures;
+      if (n >= max) {
+        return n;
+      }
+      if (FAILURES.compareAndSet(this, n, n + 1)) {
+        return n + 1;
+      }
     }
   }
 

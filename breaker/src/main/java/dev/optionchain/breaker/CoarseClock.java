@@ -18,10 +18,12 @@ import java.util.concurrent.locks.LockSupport;
  *       read starts a new one;
  *   <li>a read while no ticker runs returns {@code System.nanoTime()} itself, so the clock works while a ticker is
  *       starting, after one has died (its {@code finally} marks it stopped, whatever killed it) and, if a thread
- *       cannot be started at all, for good (retrying the start once a second);
+ *       cannot be started at all (denied, or no native thread left: an {@link OutOfMemoryError} that is caught and
+ *       logged here rather than thrown at the rejected caller), for good (retrying the start once a second);
  *   <li>an interrupt is cleared and otherwise ignored: the ticker neither spins nor stops;
  *   <li>nothing happens during class initialisation, which therefore cannot fail; the ticker has no context class
- *       loader, and once it has stopped nothing of the library is reachable from a live thread.
+ *       loader, inherits no thread locals and runs at normal priority whatever thread starts it, and once it has
+ *       stopped nothing of the library is reachable from a live thread.
  * </ul>
  * Readers write a shared flag only when the ticker has cleared it, at most once per tick.
  */
@@ -78,19 +80,29 @@ final class CoarseClock {
       try {
         starter.start(this::tick, THREAD_NAME);
       } catch (VirtualMachineError e) {
-        phase.set(STOPPED);
-        throw e;
-      } catch (Throwable t) {
-        retryAt = now + RETRY_START_NANOS;
-        phase.set(STOPPED);
-        if (!startFailed) {
-          startFailed = true;
-          Delivery.LOG.log(Level.WARNING, "cannot start the breaker clock thread; OPEN breakers read "
-              + "System.nanoTime() on every rejection instead", t);
+        if (!(e instanceof OutOfMemoryError)) { // a stack overflow in the caller: not ours to hide
+          phase.set(STOPPED);
+          throw e;
         }
+        // "unable to create native thread" is how the JVM says no thread is left; rethrown, it would reach every
+        // caller of an OPEN breaker in place of its rejection
+        startFailed(now, e);
+      } catch (Throwable t) { // a security manager, a destroyed thread group ...
+        startFailed(now, t);
       }
     }
     return now;
+  }
+
+  /** No ticker: the breakers read the precise clock until a start is retried, a second from now. */
+  private void startFailed(long now, Throwable why) {
+    retryAt = now + RETRY_START_NANOS;
+    phase.set(STOPPED);
+    if (!startFailed) {
+      startFailed = true;
+      Delivery.LOG.log(Level.WARNING, "cannot start the breaker clock thread; OPEN breakers read "
+          + "System.nanoTime() on every rejection instead, and retry once a second", why);
+    }
   }
 
   /** The ticker's loop: publish, park a tick, stop after a second without readers. */
@@ -120,10 +132,15 @@ final class CoarseClock {
     return phase.get() == RUNNING;
   }
 
-  private static void startDaemon(Runnable ticker, String name) {
-    Thread t = new Thread(null, ticker, name, 0);
+  /**
+   * Starts the ticker as a daemon that takes nothing from the thread that happens to start it: no inheritable thread
+   * locals (which could pin a caller's class loader while it runs), no context class loader, normal priority.
+   */
+  static void startDaemon(Runnable ticker, String name) {
+    Thread t = new Thread(null, ticker, name, 0, false);
     t.setDaemon(true);
     t.setContextClassLoader(null);
+    t.setPriority(Thread.NORM_PRIORITY);
     t.start();
   }
 }

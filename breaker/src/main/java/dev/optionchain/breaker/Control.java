@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * The transitions a user makes by hand: reset, force open, restore from a snapshot, adopt a decision made elsewhere.
  * Each replaces whatever period is current with a compare-and-set (retried if a call's transition got there first) and
- * is delivered to listeners like any other transition.
+ * is delivered to listeners like any other transition. Only a reset (or a restore) ends a forced open: an adoption
+ * leaves it in place.
  */
 final class Control {
 
@@ -22,7 +23,7 @@ final class Control {
   static void forceOpen(BreakerCore b) {
     for (;;) {
       Period current = b.current();
-      if (current instanceof OpenPeriod && ((OpenPeriod) current).forced) {
+      if (forced(current)) {
         return;
       }
       Period to = new OpenPeriod(b.rules.recoveryNanos, b.nanos(), b.wall(), current.consecutiveFailures, 0, true,
@@ -42,6 +43,9 @@ final class Control {
     long openNanos = saturatedNanos(openFor);
     for (;;) {
       Period current = b.current();
+      if (forced(current)) {
+        return; // forced open until reset(): a decision made elsewhere does not end it
+      }
       Period to = new OpenPeriod(openNanos, b.nanos(), b.wall(), current.consecutiveFailures,
           current.failedRecoveries, false, origin);
       if (b.transition(current, to, reason)) {
@@ -53,7 +57,19 @@ final class Control {
   static void adoptClosed(BreakerCore b, String origin, String reason) {
     notBlank("origin", origin);
     notBlank("reason", reason);
-    b.replace(ClosedPeriod.fresh(b, b.nanos(), b.wall(), origin), reason);
+    for (;;) {
+      Period current = b.current();
+      if (forced(current)) {
+        return; // as in adoptOpen
+      }
+      if (b.transition(current, ClosedPeriod.fresh(b, b.nanos(), b.wall(), origin), reason)) {
+        return;
+      }
+    }
+  }
+
+  private static boolean forced(Period p) {
+    return p instanceof OpenPeriod && ((OpenPeriod) p).forced;
   }
 
   static void restore(BreakerCore b, CircuitBreakerSnapshot snapshot) {
@@ -80,8 +96,8 @@ final class Control {
         to = new HalfOpenPeriod(b.rules, now, since, failures, recoveries);
         break;
       default:
-        int below = b.rules.tripAt == Integer.MAX_VALUE ? Integer.MAX_VALUE : b.rules.tripAt - 1;
-        to = new ClosedPeriod(b.rules, now, since, Math.min(failures, below), false, 0, null);
+        // below the threshold, and under a rate policy below the gate's limit, so that restoring never trips
+        to = new ClosedPeriod(b.rules, now, since, Math.min(failures, b.rules.tripAt - 1), false, 0, null);
     }
     snapshot.lastFailureTime().ifPresent(t -> {
       b.lastFailureNanos = now - nanosBetween(t.isAfter(wall) ? wall : t, wall);

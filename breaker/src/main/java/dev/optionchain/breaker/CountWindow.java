@@ -51,10 +51,30 @@ final class CountWindow extends RateWindow {
     ring.set(0, new Snapshot(0, 0, 0, 0));
   }
 
+  /**
+   * Whether the window has held {@code minimumCalls} calls: from then on it always does (positions only grow, and a
+   * window covers at least {@code size} calls once it has seen them), so a success can only lower its rates.
+   */
+  private volatile boolean warm;
+
+  /** One increment once the window is warm; before, an evaluation, since this success may reach the minimum. */
   @Override
   String success(long now) {
-    countSuccess();
-    return null;
+    counts.increment(CALLS);
+    return warm ? null : evaluate();
+  }
+
+  /**
+   * The verdict on the window now, for an outcome that acts on it. Only such an evaluation marks the window warm: had
+   * a reader marked it, a success counted just before the reader looked could skip the evaluation that trips.
+   */
+  private String evaluate() {
+    long[] contents = contents(0L);
+    String verdict = verdict(contents);
+    if (!warm && contents[0] >= minimumCalls) {
+      warm = true;
+    }
+    return verdict;
   }
 
   @Override
@@ -62,7 +82,7 @@ final class CountWindow extends RateWindow {
     counts.increment(CALLS);
     observe(bucket(counts.sum(CALLS)));
     counts.increment(SLOW);
-    return verdict(contents(now));
+    return evaluate();
   }
 
   @Override
@@ -73,7 +93,7 @@ final class CountWindow extends RateWindow {
     if (slowCall && tracksSlowCalls()) {
       counts.increment(SLOW);
     }
-    return verdict(contents(now));
+    return evaluate();
   }
 
   /**

@@ -12,7 +12,9 @@ import java.util.function.Consumer;
  *
  * <p>The transitions are the chain of periods itself: a thread that replaces period P by Q links {@code P.next = Q}
  * and then calls {@link #drain()}. Draining walks the chain from the last period delivered, so the order is the order
- * in which the periods replaced each other. A work-in-progress counter elects one drainer at a time: a thread that
+ * in which the periods replaced each other, and unlinks each period it leaves (its only link was set once, by the
+ * thread that replaced it, before its drain), so that a call that never completes keeps only its own period
+ * reachable, not every later one. A work-in-progress counter elects one drainer at a time: a thread that
  * finds a drain running only records that there is more to do, and the running drainer delivers it before it stops
  * (the usual queue-drain loop). So listeners run on the thread that made a transition (or on a thread draining
  * concurrently), after the new state is in force; a transition a listener causes is delivered after the current one;
@@ -57,6 +59,8 @@ final class Delivery {
       for (;;) {
         Period p;
         while ((p = delivered.next) != null) {
+          // unlink what is delivered: a call still running holds its own period, and must not hold every later one
+          delivered.next = null;
           delivered = p;
           deliver(p.cause);
         }

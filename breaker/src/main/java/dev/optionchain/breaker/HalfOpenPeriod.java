@@ -1,5 +1,7 @@
 package dev.optionchain.breaker;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,15 +14,29 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class HalfOpenPeriod extends Period {
 
+  private static final VarHandle BUSY_SINCE;
+
+  static {
+    try {
+      BUSY_SINCE = MethodHandles.lookup().findVarHandle(HalfOpenPeriod.class, "busySince", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger successes = new AtomicInteger();
   private final long maxNanos;
-  /** Precise breaker-clock reading when the trials now running began to run without a pause; valid while any runs. */
+  /**
+   * Precise breaker-clock reading when the trials now running began to run without a pause; valid while any runs.
+   * It only moves forward ({@link #startBusy}), so that it is never earlier than the start of the current stretch.
+   */
   private volatile long busySince;
 
   HalfOpenPeriod(Rules r, long now, Instant at, int consecutiveFailures, int failedRecoveries) {
     super(CircuitBreakerState.HALF_OPEN, now, at, consecutiveFailures, failedRecoveries, 0, null);
     this.maxNanos = r.halfOpenMaxNanos;
+    this.busySince = now;
   }
 
   @Override
@@ -38,7 +54,7 @@ final class HalfOpenPeriod extends Period {
         throw b.reject(CircuitBreakerState.HALF_OPEN, 0L);
       }
       if (n == 0) {
-        busySince = b.nanos(); // before the permit is taken: whoever sees a trial running sees when it began
+        startBusy(b.nanos()); // before the permit is taken: whoever sees a trial running sees when it began
       }
       if (inFlight.compareAndSet(n, n + 1)) {
         return this;
@@ -94,6 +110,20 @@ final class HalfOpenPeriod extends Period {
   @Override
   long nextOpenNanos(Rules r) {
     return r.openNanos(Rules.plusOne(failedRecoveries));
+  }
+
+  /**
+   * Dates a busy stretch that may be starting: every thread that finds no trial running writes its clock reading
+   * before competing for the first permit. The latest reading wins: a thread that read the clock, was preempted and
+   * lost the permit must not date the winner's stretch back by its preemption (and fail its trial early).
+   */
+  private void startBusy(long now) {
+    for (;;) {
+      long since = busySince;
+      if (now - since <= 0 || BUSY_SINCE.compareAndSet(this, since, now)) {
+        return;
+      }
+    }
   }
 
   /** Trials running now. */

@@ -30,7 +30,7 @@ final class Outcomes {
   static void value(BreakerCore b, Period p, Object value, long start) {
     Rules r = b.rules;
     boolean slow = r.timed && b.nanos() - start >= r.slowNanos;
-    boolean failed = r.resultPredicate && test(b, r.config.recordResult(), value, "recordResult");
+    boolean failed = r.resultPredicate && test(b, r.config.recordResult(), value, "recordResult", true);
     record(b, p, failed ? FAILURE : SUCCESS, slow);
   }
 
@@ -42,10 +42,10 @@ final class Outcomes {
       outcome = r.cancellationFails ? FAILURE : IGNORED;
     } else if (!r.exceptionPredicates) {
       outcome = FAILURE;
-    } else if (test(b, r.config.ignoreExceptions(), error, "ignoreExceptions")) {
+    } else if (test(b, r.config.ignoreExceptions(), error, "ignoreExceptions", false)) {
       outcome = IGNORED;
     } else {
-      outcome = test(b, r.config.recordExceptions(), error, "recordExceptions") ? FAILURE : SUCCESS;
+      outcome = test(b, r.config.recordExceptions(), error, "recordExceptions", true) ? FAILURE : SUCCESS;
     }
     boolean slow = outcome != IGNORED && r.timed && b.nanos() - start >= r.slowNanos;
     record(b, p, outcome, slow);
@@ -84,16 +84,21 @@ final class Outcomes {
     }
   }
 
-  /** Evaluates a user predicate; one that throws is logged and taken as true (the outcome is recorded). */
-  private static <V> boolean test(BreakerCore b, Predicate<? super V> predicate, V value, String which) {
+  /**
+   * Evaluates a user predicate; one that throws is logged and taken as {@code whenBroken}: the answer that records the
+   * outcome as a failure (true for {@code recordExceptions} and {@code recordResult}, false for
+   * {@code ignoreExceptions}), so that a broken predicate cannot stop the breaker from tripping.
+   */
+  private static <V> boolean test(BreakerCore b, Predicate<? super V> predicate, V value, String which,
+      boolean whenBroken) {
     try {
       return predicate.test(value);
     } catch (VirtualMachineError e) {
       throw e;
     } catch (Throwable e) {
       Delivery.LOG.log(Level.WARNING, "CircuitBreaker '" + b.name + "': " + which
-          + " predicate threw; treating as true", e);
-      return true;
+          + " predicate threw; treating as " + whenBroken, e);
+      return whenBroken;
     }
   }
 }

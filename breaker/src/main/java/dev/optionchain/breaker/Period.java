@@ -49,7 +49,10 @@ abstract class Period {
   /** The transition that began this period; set before the period is published. */
   StateTransition cause;
 
-  /** The period that replaced this one, set once by the thread that replaced it; the delivery chain. */
+  /**
+   * The period that replaced this one, set once by the thread that replaced it; the delivery chain. Cleared once
+   * delivered (see {@link Delivery}).
+   */
   volatile Period next;
 
   Period(CircuitBreakerState kind, long enteredNanos, Instant enteredAt, int consecutiveFailures,

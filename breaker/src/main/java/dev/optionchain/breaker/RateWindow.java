@@ -5,8 +5,13 @@ package dev.optionchain.breaker;
  * window, created empty, so that only the outcomes of calls admitted in this period count.
  *
  * <p>Every counted call (success or failure; ignored calls are not counted at all) is added to the window's own
- * striped {@link Counters}, at the cost of one more counter increment than the consecutive policy. Only a failure or a
- * slow call can push a rate up, so the rates are evaluated on those outcomes alone. No path takes a lock.
+ * striped {@link Counters}, at the cost of one more counter increment than the consecutive policy. The breaker trips
+ * at the outcome after which the window holds at least {@code minimumCalls} calls with a rate at or above its
+ * threshold, whatever that outcome is. A failure or a slow call always evaluates the window. A plain success lowers
+ * both rates, so it evaluates the window only when something else may have raised them since the last evaluation:
+ * while the window holds fewer than {@code minimumCalls} calls (this success may be the one that reaches the
+ * minimum), and, in a time window, once per bucket (expired successes may leave its failures above the threshold).
+ * So a window that is warm costs a success one counter increment (and, in time, a clock read). No path takes a lock.
  */
 abstract class RateWindow {
 
@@ -17,7 +22,8 @@ abstract class RateWindow {
   final Counters counts = new Counters();
   private final double failureRateThreshold;
   private final double slowRateThreshold;
-  private final int minimumCalls;
+  /** Calls the window must hold before its rates are acted on. */
+  final int minimumCalls;
   private final String description;
 
   RateWindow(TripPolicy.FailureRate rate, boolean slowTracked) {
@@ -40,12 +46,10 @@ abstract class RateWindow {
     return slowRateThreshold > 0;
   }
 
-  /** Counts a success on the fast path of a count window: one increment. A time window never comes here. */
-  final void countSuccess() {
-    counts.increment(CALLS);
-  }
-
-  /** Counts a success that is not slow; never trips. {@code now} is read only by a time window. */
+  /**
+   * Counts a success that is not slow; returns the reason to trip, or null. {@code now} is read only by a time window
+   * (a count window's success comes here from the CLOSED fast path, without a clock read).
+   */
   abstract String success(long now);
 
   /** Counts a slow success (slow calls tracked); returns the reason to trip, or null. */

@@ -19,11 +19,13 @@ final class Reading {
     Instant wall = b.wall();
     Period s = b.view(now);
     Rules r = b.rules;
-    long[] sums = b.totals.sums();
+    // the baseline first: it was summed before it was published, so the sums read after it are at least as large;
+    // read the other way round, a reset (with calls) between the two reads would make the counts negative
     long[] base = b.baseline;
+    long[] sums = b.totals.sums();
     long[] counts = new long[Counters.KINDS];
     for (int k = 0; k < counts.length; k++) {
-      counts[k] = sums[k] - base[k];
+      counts[k] = Math.max(0L, sums[k] - base[k]);
     }
     Optional<Instant> retryAt = Optional.empty();
     boolean forced = false;

@@ -15,6 +15,11 @@ final class Rules {
   final CircuitBreakerConfig config;
   /** Consecutive failures that trip; {@link Integer#MAX_VALUE} under a failure-rate policy. */
   final int tripAt;
+  /**
+   * The most the consecutive count reaches: {@link Integer#MAX_VALUE}, or one less under a failure-rate policy, whose
+   * count (shown in the status) must never close the CLOSED gate at {@code tripAt}.
+   */
+  final int maxConsecutive;
   /** The failure-rate policy, or null. */
   final TripPolicy.FailureRate rate;
   /** Calls are timed for slow-call detection. */
@@ -44,6 +49,7 @@ final class Rules {
     this.config = c;
     this.rate = c.tripPolicy() instanceof TripPolicy.FailureRate ? (TripPolicy.FailureRate) c.tripPolicy() : null;
     this.tripAt = rate == null ? c.failureThreshold() : Integer.MAX_VALUE;
+    this.maxConsecutive = rate == null ? Integer.MAX_VALUE : Integer.MAX_VALUE - 1;
     this.timed = c.slowCallDuration().isPresent();
     this.slowNanos = c.slowCallDuration().map(Duration::toNanos).orElse(Long.MAX_VALUE);
     this.slowTracked = rate != null && rate.slowCallRateThreshold().isPresent();

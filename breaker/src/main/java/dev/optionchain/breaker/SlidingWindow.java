@@ -7,7 +7,7 @@ import java.time.Duration;
  * T seconds. Immutable.
  *
  * <p>Create one with {@link #ofCalls(int)}, {@link #ofTime(Duration)} or {@link #ofTime(Duration, int)} and pass it to
- * {@link CircuitBreakerConfig.Builder#slidingWindow(SlidingWindow)}.
+ * {@link TripPolicy#failureRate(double, SlidingWindow, int)}.
  */
 public sealed interface SlidingWindow permits SlidingWindow.Calls, SlidingWindow.Time {
 
@@ -61,7 +61,12 @@ public sealed interface SlidingWindow permits SlidingWindow.Calls, SlidingWindow
    * @param size the number of calls
    */
   record Calls(int size) implements SlidingWindow {
-    /** Validates the size. */
+    /**
+     * Validates the size.
+     *
+     * @param size the number of calls, 1 to {@value #MAX_CALLS}
+     * @throws IllegalArgumentException if out of range
+     */
     public Calls {
       if (size < 1 || size > MAX_CALLS) {
         throw new IllegalArgumentException("slidingWindow size must be in [1, " + MAX_CALLS + "], was " + size);
@@ -81,7 +86,13 @@ public sealed interface SlidingWindow permits SlidingWindow.Calls, SlidingWindow
    * @param buckets the number of buckets
    */
   record Time(Duration length, int buckets) implements SlidingWindow {
-    /** Validates the length and buckets. */
+    /**
+     * Validates the length and buckets.
+     *
+     * @param length the window's length, at most a day; each bucket at least 1 ms long
+     * @param buckets the number of buckets, 1 to {@value #MAX_BUCKETS}
+     * @throws IllegalArgumentException if out of range
+     */
     public Time {
       if (length == null) {
         throw new IllegalArgumentException("slidingWindow length must not be null, was null");

@@ -22,7 +22,17 @@ public record StateTransition(
     String breakerName, CircuitBreakerState from, CircuitBreakerState to, Instant at, String reason,
     Optional<String> origin) {
 
-  /** Checks that no component is {@code null}. */
+  /**
+   * Checks that no component is {@code null}.
+   *
+   * @param breakerName the breaker's name
+   * @param from the state before the transition
+   * @param to the state after the transition
+   * @param at when the transition happened
+   * @param reason a short human-readable cause
+   * @param origin the origin of an adopted transition, or empty
+   * @throws NullPointerException if a component is null
+   */
   public StateTransition {
     Objects.requireNonNull(breakerName, "breakerName");
     Objects.requireNonNull(from, "from");

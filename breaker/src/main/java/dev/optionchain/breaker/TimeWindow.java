@@ -42,13 +42,29 @@ final class TimeWindow extends RateWindow {
     this.ring = new AtomicReferenceArray<>(buckets + 1);
     ring.set(0, new Snapshot(0, 0, 0, 0, 0));
     this.nextBoundary = origin + bucketNanos;
+    this.quietUntil = origin;
   }
+
+  /**
+   * A success evaluates the window only from this breaker-clock reading: the end of the bucket in which an evaluation
+   * last found the window warm (holding {@code minimumCalls} calls). Within a bucket nothing expires, so a warm window
+   * stays warm and a success only lowers its rates; a cold window leaves it in the past, so every success evaluates.
+   * Racing writers only move it to a boundary at or before a warm window's next one: at worst an extra evaluation.
+   */
+  private volatile long quietUntil;
 
   @Override
   String success(long now) {
     observe(now);
     counts.increment(CALLS);
-    return null;
+    if (now - quietUntil < 0) {
+      return null;
+    }
+    long[] contents = contents(now);
+    if (contents[0] >= minimumCalls) {
+      quietUntil = origin + (index(now) + 1) * bucketNanos;
+    }
+    return verdict(contents);
   }
 
   @Override

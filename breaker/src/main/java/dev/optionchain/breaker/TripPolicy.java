@@ -50,7 +50,12 @@ public sealed interface TripPolicy permits TripPolicy.ConsecutiveFailures, TripP
    * @param threshold consecutive failures that trip, at least 1
    */
   record ConsecutiveFailures(int threshold) implements TripPolicy {
-    /** Validates the threshold. */
+    /**
+     * Validates the threshold.
+     *
+     * @param threshold consecutive failures that trip, at least 1
+     * @throws IllegalArgumentException if {@code threshold < 1}
+     */
     public ConsecutiveFailures {
       if (threshold < 1) {
         throw new IllegalArgumentException("failureThreshold must be >= 1, was " + threshold);
@@ -77,7 +82,15 @@ public sealed interface TripPolicy permits TripPolicy.ConsecutiveFailures, TripP
   record FailureRate(double failureRateThreshold, SlidingWindow window, int minimumCalls,
       OptionalDouble slowCallRateThreshold) implements TripPolicy {
 
-    /** Validates every component. */
+    /**
+     * Validates every component.
+     *
+     * @param failureRateThreshold the failure rate that trips, percent in (0, 100]
+     * @param window the sliding window, not null
+     * @param minimumCalls calls the window must hold before its rates are acted on, at least 1
+     * @param slowCallRateThreshold the slow-call rate that trips, percent in (0, 100], or empty; not null
+     * @throws IllegalArgumentException if a component is out of range or null
+     */
     public FailureRate {
       percent("failureRateThreshold", failureRateThreshold);
       if (window == null) {

@@ -8,11 +8,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.optionchain.breaker.BreakerTestSupport.Boom;
 import dev.optionchain.breaker.testing.ManualClock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -192,6 +198,83 @@ class AsyncCancellationTest {
       b.call(invoked::incrementAndGet);
       assertThat(invoked).hasValue(1);
       assertThat(b.isClosed()).isTrue();
+    }
+  }
+
+  /**
+   * Found in review: the start of a HALF_OPEN busy stretch was written by every thread that saw no trial running, so
+   * a thread that read the clock, was preempted, and wrote after another thread's trial had started dated that trial
+   * back by the preemption: the trial was failed that much before the maximum. Here the preemption is 10 s (a clock
+   * that holds one thread inside its read), and the 60 s maximum ran out after 50 s.
+   */
+  @Test
+  void aTrialIsNeverFailedBeforeItHasRunTheMaximumWhateverThreadsRaceToStartIt() throws Exception {
+    HoldingClock held = new HoldingClock(clock);
+    CircuitBreaker b = CircuitBreaker.of("race", CircuitBreakerConfig.builder().failureThreshold(1)
+        .recoveryTimeout(RECOVERY).halfOpenMaxDuration(Duration.ofSeconds(60)).clock(held)
+        .ignoreExceptions(e -> e instanceof IllegalArgumentException).build());
+    tripOpen(b, 1);
+    clock.advance(RECOVERY);
+    assertThatThrownBy(() -> b.run(() -> {
+      throw new IllegalArgumentException("an ignored trial: HALF_OPEN, none running");
+    })).isInstanceOf(IllegalArgumentException.class);
+    assertThat(b.isHalfOpen()).isTrue();
+
+    ExecutorService preempted = Executors.newSingleThreadExecutor();
+    try {
+      Future<?> late = preempted.submit(() -> {
+        held.holdNextReadOf(Thread.currentThread());
+        return b.call(() -> "the other trial");
+      });
+      assertThat(held.holding.await(10, TimeUnit.SECONDS)).isTrue();
+      clock.advance(Duration.ofSeconds(10));
+      CompletableFuture<String> trial = new CompletableFuture<>();
+      b.callAsync(() -> trial); // the trial, started 10 s after the preempted thread read the clock
+      held.release.countDown();
+      assertThatThrownBy(() -> late.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(CircuitBreakerOpenException.class);
+
+      clock.advance(Duration.ofSeconds(55));
+      assertThat(b.isHalfOpen()).as("the trial has run 55 s of its 60").isTrue();
+      clock.advance(Duration.ofSeconds(5));
+      assertThat(b.isOpen()).isTrue();
+    } finally {
+      preempted.shutdownNow();
+    }
+  }
+
+  /** A clock that, once, holds the given thread inside its read (after reading), as a preemption would. */
+  static final class HoldingClock implements BreakerClock {
+    final CountDownLatch holding = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+    private final ManualClock clock;
+    private volatile Thread holdOn;
+
+    HoldingClock(ManualClock clock) {
+      this.clock = clock;
+    }
+
+    void holdNextReadOf(Thread t) {
+      holdOn = t;
+    }
+
+    @Override
+    public long nanoTime() {
+      long now = clock.nanoTime();
+      if (Thread.currentThread() == holdOn) {
+        holdOn = null;
+        holding.countDown();
+        try {
+          release.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return now;
+    }
+
+    @Override
+    public Instant now() {
+      return clock.now();
     }
   }
 }

@@ -175,7 +175,7 @@ final class BreakerModel {
     if (p.windowCalls > 0 && window.size() > p.windowCalls) {
       window.removeFirst();
     }
-    if ((failed || slow && p.slowTracked()) && tripping()) {
+    if (tripping()) { // at any counted outcome: a success can bring the window to its minimum, or follow expiries
       open(now, false);
     }
   }

@@ -45,4 +45,10 @@ final class BreakerTestSupport {
         .clock(clock)
         .build();
   }
+
+  /** Throws {@code t}, checked or not, without declaring it, as Lombok's {@code @SneakyThrows} does. */
+  @SuppressWarnings("unchecked")
+  static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
+    throw (E) t;
+  }
 }

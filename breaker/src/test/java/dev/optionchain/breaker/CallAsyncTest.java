@@ -112,4 +112,25 @@ class CallAsyncTest {
     CompletableFuture<String> result = breaker.callAsync(() -> CompletableFuture.failedFuture(bare));
     assertThat(result.handle((v, e) -> e).join()).isSameAs(bare);
   }
+
+  /**
+   * Found in review: a function that throws a checked exception without declaring it (Lombok's {@code @SneakyThrows},
+   * Kotlin, a rethrowing helper) escaped {@code callAsync} unrecorded, keeping its admission: a HALF_OPEN trial permit
+   * stayed taken, and the breaker rejected everything until the HALF_OPEN maximum ran out.
+   */
+  @Test
+  void aCheckedExceptionThrownUndeclaredIsAFailedFutureAndGivesTheTrialPermitBack() {
+    tripOpen(breaker, 2);
+    clock.advance(Duration.ofSeconds(60));
+    java.io.IOException io = new java.io.IOException("connection reset");
+
+    CompletableFuture<String> result = breaker.callAsync(() -> {
+      throw BreakerTestSupport.<RuntimeException>sneaky(io);
+    });
+
+    assertThat(result.handle((v, e) -> e).join()).isSameAs(io);
+    assertThat(breaker.isOpen()).as("the trial failed").isTrue();
+    assertThat(breaker.getStatus().trialCallsInFlight()).isZero();
+    assertThat(breaker.callTotals().failed()).isEqualTo(3);
+  }
 }

@@ -139,6 +139,36 @@ class CallOptionsTest {
       assertThat(b.getConfig().recordResult().test(503L)).isFalse();
     }
 
+    /** Found in review: {@code int.class} compiles (as {@code Class<Integer>}) but no value is an instance of it. */
+    @Test
+    void aPrimitiveResultTypeTestsItsBoxedValues() {
+      CircuitBreaker b = CircuitBreaker.of("status", base().recordResult(int.class, code -> code >= 500).build());
+      assertThat(b.call(() -> 503)).isEqualTo(503);
+      assertThat(b.call(() -> 200)).isEqualTo(200);
+      assertThat(b.getStatus().failedCalls()).isEqualTo(1);
+      assertThat(b.getStatus().successfulCalls()).isEqualTo(1);
+      assertThatThrownBy(() -> base().recordResult(void.class, v -> true)).isInstanceOf(
+          IllegalArgumentException.class).hasMessageContaining("recordResult type").hasMessageContaining("void");
+    }
+
+    /**
+     * Found in review: every predicate that threw was taken as true, "so the outcome is recorded"; but true from
+     * {@code ignoreExceptions} means ignored, so a buggy ignore predicate (here one that reads a null message) made
+     * every such failure count for nothing, and the breaker never tripped.
+     */
+    @Test
+    void anIgnorePredicateThatThrowsIgnoresNothing() {
+      CircuitBreaker b = CircuitBreaker.of("ignore", base()
+          .ignoreExceptions(e -> e.getMessage().startsWith("bad input")).build());
+      for (int i = 0; i < 2; i++) {
+        assertThatThrownBy(() -> b.run(() -> {
+          throw new IllegalStateException(); // no message: the predicate throws
+        })).isInstanceOf(IllegalStateException.class);
+      }
+      assertThat(b.getStatus().ignoredCalls()).isZero();
+      assertThat(b.isOpen()).isTrue();
+    }
+
     @Test
     void aPredicateThatThrowsIsTakenAsTrue() {
       CircuitBreaker b = CircuitBreaker.of("oops", base().recordResult(String.class, r -> {
@@ -323,6 +353,18 @@ class CallOptionsTest {
         return "cached";
       });
       assertThat(value).isEqualTo("cached");
+    }
+
+    /** Found in review: a null function was a NullPointerException inside the call, so the fallback "handled" it. */
+    @Test
+    void aNullFunctionIsAnErrorNotAFallback() {
+      AtomicInteger fallbacks = new AtomicInteger();
+      assertThatThrownBy(() -> breaker.call(null, e -> {
+        fallbacks.incrementAndGet();
+        return "cached";
+      })).isInstanceOf(NullPointerException.class).hasMessage("fn");
+      assertThat(fallbacks).hasValue(0);
+      assertThat(breaker.getStatus().failedCalls()).isZero();
     }
 
     @Test

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -122,5 +125,58 @@ class CoarseClockTest {
     }
     assertThat(denied.running()).isFalse();
     assertThat(attempts).as("retried at most once a second").hasValueBetween(1, 60);
+  }
+
+  /**
+   * Found in review: "no native threads left" is an {@link OutOfMemoryError}, which the clock rethrew, so every
+   * rejection of an OPEN breaker threw it to its caller (and tried to start a thread again), instead of rejecting.
+   */
+  @Test
+  void aClockThatCannotCreateANativeThreadReadsThePreciseTimeInsteadOfThrowing() {
+    AtomicInteger attempts = new AtomicInteger();
+    CoarseClock exhausted = new CoarseClock((ticker, name) -> {
+      attempts.incrementAndGet();
+      throw new OutOfMemoryError("unable to create native thread: possibly out of memory or process/resource "
+          + "limits reached");
+    });
+    for (int i = 0; i < 1_000; i++) {
+      long before = System.nanoTime();
+      assertThat(exhausted.read()).isGreaterThanOrEqualTo(before);
+    }
+    assertThat(exhausted.running()).isFalse();
+    assertThat(attempts).as("retried at most once a second").hasValueBetween(1, 60);
+  }
+
+  /**
+   * Found in review: the ticker was created by whichever thread first needed it, and took that thread's inheritable
+   * thread locals (a web request's context, pinning its class loader while the ticker ran) and its priority (a
+   * rejection on a MAX_PRIORITY thread made a MAX_PRIORITY ticker, what issue 9 complained of).
+   */
+  @Test
+  void theTickerInheritsNeitherThreadLocalsNorPriorityFromTheThreadThatStartsIt() throws InterruptedException {
+    InheritableThreadLocal<Object> requestContext = new InheritableThreadLocal<>();
+    requestContext.set(new Object());
+    Thread self = Thread.currentThread();
+    int priority = self.getPriority();
+    self.setPriority(Thread.MAX_PRIORITY);
+    AtomicReference<Object> inherited = new AtomicReference<>("not run");
+    AtomicInteger tickerPriority = new AtomicInteger();
+    AtomicReference<ClassLoader> loader = new AtomicReference<>(getClass().getClassLoader());
+    CountDownLatch ran = new CountDownLatch(1);
+    try {
+      CoarseClock.startDaemon(() -> {
+        inherited.set(requestContext.get());
+        tickerPriority.set(Thread.currentThread().getPriority());
+        loader.set(Thread.currentThread().getContextClassLoader());
+        ran.countDown();
+      }, "inherits-nothing");
+    } finally {
+      self.setPriority(priority);
+      requestContext.remove();
+    }
+    assertThat(ran.await(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(inherited.get()).isNull();
+    assertThat(tickerPriority).hasValue(Thread.NORM_PRIORITY);
+    assertThat(loader.get()).isNull();
   }
 }

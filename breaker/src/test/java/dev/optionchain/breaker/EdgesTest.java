@@ -85,6 +85,28 @@ class EdgesTest {
     assertThat(breaker.isClosed()).isTrue();
   }
 
+  /**
+   * Found in review: under a failure-rate policy the consecutive count (kept for the status) still closed the CLOSED
+   * gate when it reached {@link Integer#MAX_VALUE}, tripping with "2147483647 consecutive failures" (after 2^31
+   * failures in a window whose minimum was never met, or at once after restoring a CLOSED snapshot with that count),
+   * and the next failures wrapped it negative.
+   */
+  @Test
+  void aRatePolicyNeverTripsOnItsConsecutiveCountWhichNeverWraps() {
+    CircuitBreaker rate = CircuitBreaker.of("edge", CircuitBreakerConfig.builder()
+        .tripPolicy(TripPolicy.failureRate(50, SlidingWindow.ofTime(Duration.ofSeconds(1)), 1_000_000))
+        .clock(clock).build());
+    rate.restore(new CircuitBreakerSnapshot("edge", CircuitBreakerState.CLOSED, clock.now(), Integer.MAX_VALUE,
+        RECOVERY, 0, false, Optional.empty()));
+    for (int i = 0; i < 3; i++) {
+      failOnce(rate);
+    }
+    assertThat(rate.isClosed()).isTrue();
+    assertThat(rate.getStatus().failureCount()).isPositive();
+    succeedOnce(rate);
+    assertThat(rate.getStatus().failureCount()).isZero();
+  }
+
   @Test
   void manualClockRefusesAnAdvancePastLongMaxValueNanosAndStaysWhereItWas() {
     ManualClock c = new ManualClock(ManualClock.DEFAULT_START, 2318);

@@ -82,6 +82,30 @@ class FleetHooksTest {
       });
     }
 
+    /**
+     * Found in review: an adoption replaced a forced open, so another instance's successful trial closed (or its trip
+     * put on a timer) a breaker an operator had forced open until reset, e.g. for maintenance of the dependency.
+     */
+    @Test
+    void aBreakerForcedOpenStaysForcedOpenWhateverItAdopts() {
+      breaker.forceOpen();
+      breaker.onStateTransition(events::add);
+
+      breaker.adoptClosed("instance-3", "trial call succeeded on instance-3");
+      breaker.adoptOpen(Duration.ofSeconds(1), "instance-2", "3 consecutive failures on instance-2");
+      clock.advance(RECOVERY.multipliedBy(10));
+
+      assertThat(breaker.isOpen()).isTrue();
+      assertThat(breaker.getStatus().forcedOpen()).isTrue();
+      assertThat(breaker.getStatus().origin()).isEmpty();
+      assertThatThrownBy(() -> breaker.call(() -> "x")).isInstanceOf(CircuitBreakerOpenException.class);
+      assertThat(events).isEmpty();
+
+      breaker.reset();
+      breaker.adoptOpen(Duration.ofSeconds(1), "instance-2", "3 consecutive failures on instance-2");
+      assertThat(breaker.getStatus().origin()).as("adoption works again once reset").contains("instance-2");
+    }
+
     @Test
     void decisionsOfItsOwnCarryNoOrigin() {
       breaker.onStateTransition(events::add);

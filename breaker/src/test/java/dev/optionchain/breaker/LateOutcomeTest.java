@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.optionchain.breaker.BreakerTestSupport.Boom;
 import dev.optionchain.breaker.testing.ManualClock;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -168,5 +169,30 @@ class LateOutcomeTest {
     }
     assertThat(b.getStatus().slowCallRate()).hasValue(100.0);
     assertThat(b.getStatus().failureRate()).hasValue(0.0);
+  }
+
+  /**
+   * Found in review: periods were linked to their successors for delivery and never unlinked, so a call that never
+   * completes (a hung dependency without a timeout) kept its period and, through it, every later period reachable:
+   * rate windows and all, growing by one per transition for as long as the breaker lives.
+   */
+  @Test
+  void aCallThatNeverCompletesKeepsOnlyItsOwnPeriodReachable() {
+    CircuitBreaker b = rateBreaker(SlidingWindow.ofCalls(10), 50, 2);
+    CompletableFuture<String> hung = b.callAsync(CompletableFuture::new);
+    failOnce(b);
+    failOnce(b);
+    assertThat(b.isOpen()).isTrue();
+    b.reset();
+    WeakReference<Period> later = new WeakReference<>(b.current());
+    b.forceOpen();
+    b.reset();
+
+    for (int i = 0; i < 50 && later.get() != null; i++) {
+      System.gc();
+    }
+
+    assertThat(later.get()).as("a CLOSED period two transitions after the hung call's").isNull();
+    assertThat(hung).isNotDone();
   }
 }

@@ -43,6 +43,9 @@ import org.junit.jupiter.api.Test;
  *       permit).
  *   <li><b>No HALF_OPEN maximum</b> ({@code HalfOpenPeriod.due} always returning itself; seed 20260114, 30 s maximum):
  *       {@code [SUCCESS slow, +30000ms, START IGNORED, +15206ms, +20000ms]}: HALF_OPEN where the model has re-opened.
+ *   <li><b>Only failures evaluate the window</b> (the second design as merged, found in review once the model tripped
+ *       at any counted outcome, as the docs say; seed 20260110, last 5 calls, minimum 4, 25 %):
+ *       {@code [SUCCESS, FAILURE, SUCCESS, SUCCESS]}: CLOSED at 1 failure of 4 calls where the model is OPEN.
  *   <li><b>A cancellation counted as a failure by default</b> ({@code Outcomes.cancelled} recording a failure; seed
  *       20260101, threshold 1): {@code [START SUCCESS slow, CANCEL#2]}: OPEN where the model is CLOSED.
  * </ul>

@@ -25,6 +25,43 @@ class RateWindowTest {
         .build());
   }
 
+  /**
+   * Found in review: only failures evaluated the window, so a success that brought it to its minimum number of calls
+   * left the breaker CLOSED while its status showed 90 % failures (9 of 10 calls) against a 50 % threshold; further
+   * successes diluted the rate again, and the breaker never tripped.
+   */
+  @Test
+  void aSuccessThatBringsEitherWindowToItsMinimumTripsItWhenTheRateIsReached() {
+    for (SlidingWindow window : List.of(SlidingWindow.ofCalls(100), SlidingWindow.ofTime(Duration.ofSeconds(10)))) {
+      CircuitBreaker b = rateBreaker(window, 50, 10);
+      tripOpen(b, 9);
+      assertThat(b.isClosed()).as("9 calls, below the minimum, " + window).isTrue();
+      succeedOnce(b);
+      assertThat(b.isOpen()).as("9 failures of 10 calls, " + window).isTrue();
+    }
+  }
+
+  /**
+   * Found in review: a time window's rate also rises when its old successes expire, which no failure saw; the breaker
+   * stayed CLOSED with 10 failures of 11 calls in its window (and the status showed 90.9 % against 50 %).
+   */
+  @Test
+  void aTimeWindowTripsAtTheNextOutcomeWhenExpiredSuccessesLeaveItsFailuresAboveTheThreshold() {
+    CircuitBreaker b = rateBreaker(SlidingWindow.ofTime(Duration.ofSeconds(10)), 50, 5);
+    for (int i = 0; i < 90; i++) {
+      succeedOnce(b);
+    }
+    clock.advance(Duration.ofSeconds(8));
+    tripOpen(b, 10);
+    assertThat(b.isClosed()).as("10 of 100 calls").isTrue();
+    clock.advance(Duration.ofSeconds(3));
+    assertThat(b.isClosed()).as("no outcome yet: nothing evaluated the window").isTrue();
+
+    succeedOnce(b);
+
+    assertThat(b.isOpen()).as("the 90 successes expired: 10 failures of 11 calls").isTrue();
+  }
+
   @Nested
   class CountWindow {
 
@@ -170,7 +207,9 @@ class RateWindowTest {
       failOnce(b); // 1 of 1 -> 100% -> trips
       assertThat(b.isOpen()).isTrue();
 
-      CircuitBreaker c = rateBreaker(SlidingWindow.ofTime(Duration.ofSeconds(10), 10), 60, 3);
+      // 70 %, not 60 %: the first success below brings the window to its minimum at 2 of 3 calls (66.7 %), which
+      // trips a 60 % breaker now that successes evaluate the window too
+      CircuitBreaker c = rateBreaker(SlidingWindow.ofTime(Duration.ofSeconds(10), 10), 70, 3);
       failOnce(c);
       failOnce(c); // t=0: 2 failures
       clock.advance(Duration.ofMillis(9_500)); // still within the 10 buckets
