@@ -29,7 +29,7 @@ abstract class RateWindow {
   RateWindow(TripPolicy.FailureRate rate, boolean slowTracked) {
     this.failureRateThreshold = rate.failureRateThreshold();
     this.slowRateThreshold = slowTracked ? rate.slowCallRateThreshold().getAsDouble() : 0.0;
-    this.minimumCalls = rate.effectiveMinimumCalls();
+    this.minimumCalls = rate.minimumCalls();
     this.description = rate.window().toString();
   }
 

@@ -32,11 +32,11 @@ public sealed interface TripPolicy permits TripPolicy.ConsecutiveFailures, TripP
 
   /**
    * Trips when the failure rate over {@code window} is at or above {@code percent}, once the window holds
-   * {@code minimumCalls} calls (a count window smaller than that is acted on once full).
+   * {@code minimumCalls} calls.
    *
    * @param percent the failure rate that trips, in (0, 100]
    * @param window the window: the last N calls of the CLOSED period, or the calls of its last T
-   * @param minimumCalls at least 1
+   * @param minimumCalls at least 1, and at most the size of a count window (a count window never holds more)
    * @return the policy, without a slow-call threshold
    * @throws IllegalArgumentException if an argument is out of range
    */
@@ -73,8 +73,8 @@ public sealed interface TripPolicy permits TripPolicy.ConsecutiveFailures, TripP
    *
    * @param failureRateThreshold the failure rate that trips, percent in (0, 100]
    * @param window the sliding window
-   * @param minimumCalls calls the window must hold before its rates are acted on; for a count window larger than
-   *     its size, the size
+   * @param minimumCalls calls the window must hold before its rates are acted on; never more than a count window's
+   *     size
    * @param slowCallRateThreshold the slow-call rate that trips, percent in (0, 100], if slow calls are tracked on
    *     their own rate; when empty, a slow call counts as a failure. Requires
    *     {@link CircuitBreakerConfig.Builder#slowCallDuration}.
@@ -87,7 +87,8 @@ public sealed interface TripPolicy permits TripPolicy.ConsecutiveFailures, TripP
      *
      * @param failureRateThreshold the failure rate that trips, percent in (0, 100]
      * @param window the sliding window, not null
-     * @param minimumCalls calls the window must hold before its rates are acted on, at least 1
+     * @param minimumCalls calls the window must hold before its rates are acted on, at least 1 and at most a count
+     *     window's size
      * @param slowCallRateThreshold the slow-call rate that trips, percent in (0, 100], or empty; not null
      * @throws IllegalArgumentException if a component is out of range or null
      */
@@ -98,6 +99,10 @@ public sealed interface TripPolicy permits TripPolicy.ConsecutiveFailures, TripP
       }
       if (minimumCalls < 1) {
         throw new IllegalArgumentException("minimumCalls must be >= 1, was " + minimumCalls);
+      }
+      if (window instanceof SlidingWindow.Calls && minimumCalls > ((SlidingWindow.Calls) window).size()) {
+        throw new IllegalArgumentException("minimumCalls must not exceed the count window's size ("
+            + ((SlidingWindow.Calls) window).size() + ", which is all it ever holds), was " + minimumCalls);
       }
       if (slowCallRateThreshold == null) {
         throw new IllegalArgumentException("slowCallRateThreshold must not be null (use OptionalDouble.empty()), "
@@ -118,12 +123,6 @@ public sealed interface TripPolicy permits TripPolicy.ConsecutiveFailures, TripP
      */
     public FailureRate withSlowCallRateThreshold(double percent) {
       return new FailureRate(failureRateThreshold, window, minimumCalls, OptionalDouble.of(percent));
-    }
-
-    /** The minimum number of calls as applied: never more than a count window holds. */
-    int effectiveMinimumCalls() {
-      return window instanceof SlidingWindow.Calls
-          ? Math.min(minimumCalls, ((SlidingWindow.Calls) window).size()) : minimumCalls;
     }
 
     @Override

@@ -199,8 +199,7 @@ final class BreakerModel {
 
   private boolean tripping() {
     long[] w = windowContents();
-    int minimum = p.windowCalls > 0 ? Math.min(p.minimumCalls, p.windowCalls) : p.minimumCalls;
-    if (w[0] == 0 || w[0] < minimum) {
+    if (w[0] == 0 || w[0] < p.minimumCalls) {
       return false;
     }
     return w[1] * 100.0 / w[0] >= p.percent || p.slowTracked() && w[2] * 100.0 / w[0] >= p.slowPercent;

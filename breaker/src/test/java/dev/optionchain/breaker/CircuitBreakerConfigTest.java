@@ -249,13 +249,13 @@ class CircuitBreakerConfigTest {
         .failureThreshold(9)
         .recoveryTimeout(Duration.ofSeconds(5))
         .recoveryBackoff(3.0, Duration.ofSeconds(50))
-        .tripPolicy(TripPolicy.failureRate(10, SlidingWindow.ofCalls(7), 10))
+        .tripPolicy(TripPolicy.failureRate(10, SlidingWindow.ofCalls(7), 7))
         .trialCalls(1)
         .rampUp(Duration.ZERO)
         .build();
 
     assertThat(variant.failureThreshold()).as("the rate policy chosen after it replaced it").isZero();
-    assertThat(variant.tripPolicy()).isEqualTo(TripPolicy.failureRate(10, SlidingWindow.ofCalls(7), 10));
+    assertThat(variant.tripPolicy()).isEqualTo(TripPolicy.failureRate(10, SlidingWindow.ofCalls(7), 7));
     assertSameValues(original, pristine);
   }
 

@@ -85,12 +85,13 @@ class PeriodModelPropertyTest {
     int policy = r.nextInt(3);
     double[] percents = {25.0, 50.0, 66.7, 100.0};
     long slowMs = r.nextInt(3) == 0 ? 0 : 1_000;
+    int windowCalls = policy == 1 ? r.nextInt(1, 9) : 0;
     return new Params(
         policy == 0 ? r.nextInt(1, 5) : 0,
-        policy == 1 ? r.nextInt(1, 9) : 0,
+        windowCalls,
         policy == 2 ? 10_000 : 0,
         policy == 2 ? new int[] {1, 2, 5}[r.nextInt(3)] : 0,
-        r.nextInt(1, 7),
+        r.nextInt(1, windowCalls > 0 ? Math.min(7, windowCalls + 1) : 7), // a count window holds at most its size
         percents[r.nextInt(percents.length)],
         slowMs,
         policy != 0 && slowMs > 0 && r.nextBoolean() ? new double[] {50.0, 100.0}[r.nextInt(2)] : 0,

@@ -133,8 +133,8 @@ class RateWindowTest {
     }
 
     @Test
-    void aWindowSmallerThanTheMinimumIsActedOnOnceFull() {
-      CircuitBreaker b = rateBreaker(SlidingWindow.ofCalls(4), 100, 10);
+    void aMinimumAsLargeAsTheWindowIsActedOnOnceFull() {
+      CircuitBreaker b = rateBreaker(SlidingWindow.ofCalls(4), 100, 4);
       tripOpen(b, 4);
       assertThat(b.isOpen()).isTrue();
     }

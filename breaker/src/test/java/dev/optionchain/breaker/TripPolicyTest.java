@@ -92,9 +92,10 @@ class TripPolicyTest {
   }
 
   @Test
-  void aCountWindowSmallerThanTheMinimumIsActedOnOnceFull() {
-    assertThat(TripPolicy.failureRate(50, SlidingWindow.ofCalls(4), 10).effectiveMinimumCalls()).isEqualTo(4);
-    assertThat(TripPolicy.failureRate(50, SlidingWindow.ofTime(Duration.ofSeconds(1)), 10).effectiveMinimumCalls())
+  void aMinimumACountWindowCanNeverHoldIsAnError() {
+    assertRejected(() -> TripPolicy.failureRate(50, SlidingWindow.ofCalls(4), 10), "minimumCalls", "10");
+    assertThat(TripPolicy.failureRate(50, SlidingWindow.ofCalls(4), 4).minimumCalls()).isEqualTo(4);
+    assertThat(TripPolicy.failureRate(50, SlidingWindow.ofTime(Duration.ofSeconds(1)), 10).minimumCalls())
         .isEqualTo(10);
   }
 
