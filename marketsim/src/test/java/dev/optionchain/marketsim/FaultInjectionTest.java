@@ -94,7 +94,8 @@ class FaultInjectionTest {
     setFault("{\"endpoint\":\"chains\",\"mode\":\"latency\",\"latencyMs\":4000}");
     List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
-      slow.add(Http.CLIENT.sendAsync(Http.request(sim, CHAINS).timeout(Duration.ofMillis(300)).build(),
+      // the client gives up long before the 4 s delay, yet late enough that on a loaded machine all 40 reach the server
+      slow.add(Http.CLIENT.sendAsync(Http.request(sim, CHAINS).timeout(Duration.ofMillis(1500)).build(),
           HttpResponse.BodyHandlers.ofString()));
     }
     // While 40 delayed requests are pending, another endpoint answers normally.
