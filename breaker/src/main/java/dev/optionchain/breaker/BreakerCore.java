@@ -36,6 +36,8 @@ abstract class BreakerCore {
   /** Lifetime counts by {@link Outcomes} kind; "since reset" figures subtract {@link #baseline}. */
   final Counters totals = new Counters();
   final Delivery delivery;
+  /** Failures of the predicates and the trial gate, reported without flooding the log. */
+  final CallbackFailures callbackFailures;
   private volatile Period state;
   volatile long[] baseline = new long[Counters.KINDS];
   volatile long lastFailureNanos;
@@ -59,6 +61,7 @@ abstract class BreakerCore {
     Period initial = ClosedPeriod.fresh(this, nanos(), wall(), null);
     this.state = initial;
     this.delivery = new Delivery(name, initial);
+    this.callbackFailures = new CallbackFailures(name);
   }
 
   /** Returns the period admitting a call, or throws the rejection. CLOSED: one volatile read and one comparison. */

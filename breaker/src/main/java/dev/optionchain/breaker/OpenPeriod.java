@@ -1,6 +1,5 @@
 package dev.optionchain.breaker;
 
-import java.lang.System.Logger.Level;
 import java.time.Instant;
 
 /**
@@ -83,8 +82,7 @@ final class OpenPeriod extends Period {
     } catch (VirtualMachineError e) {
       throw e;
     } catch (Throwable t) {
-      Delivery.LOG.log(Level.WARNING, "CircuitBreaker '" + b.name + "': trial gate " + gate
-          + " failed; starting the trial without it", t);
+      b.callbackFailures.report("trial gate " + gate + " failed; starting the trial without it", b.nanos(), t);
       return true;
     }
   }
@@ -95,8 +93,7 @@ final class OpenPeriod extends Period {
     } catch (VirtualMachineError e) {
       throw e;
     } catch (Throwable t) {
-      Delivery.LOG.log(Level.WARNING, "CircuitBreaker '" + b.name + "': trial gate " + gate
-          + " failed to give a retry-after; using 1 s", t);
+      b.callbackFailures.report("trial gate " + gate + " failed to give a retry-after; using 1 s", b.nanos(), t);
       return 1_000_000_000L;
     }
   }

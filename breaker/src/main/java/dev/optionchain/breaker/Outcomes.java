@@ -1,6 +1,5 @@
 package dev.optionchain.breaker;
 
-import java.lang.System.Logger.Level;
 import java.util.concurrent.CancellationException;
 import java.util.function.Predicate;
 
@@ -96,8 +95,7 @@ final class Outcomes {
     } catch (VirtualMachineError e) {
       throw e;
     } catch (Throwable e) {
-      Delivery.LOG.log(Level.WARNING, "CircuitBreaker '" + b.name + "': " + which
-          + " predicate threw; treating as " + whenBroken, e);
+      b.callbackFailures.report(which + " predicate threw; treating as " + whenBroken, b.nanos(), e);
       return whenBroken;
     }
   }
