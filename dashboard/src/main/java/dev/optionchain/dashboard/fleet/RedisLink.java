@@ -65,6 +65,8 @@ final class RedisLink implements AutoCloseable {
   static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
   /** Commands allowed in flight or waiting; beyond it they fail at once (they would time out anyway). */
   static final int REQUEST_QUEUE = 1_000;
+  /** Longest wait for a connection's handshake, made in the background. */
+  static final Duration HANDSHAKE = Duration.ofSeconds(2);
 
   private final URI url;
   private final Duration timeout;
@@ -76,6 +78,8 @@ final class RedisLink implements AutoCloseable {
   private final Runnable onReconnected;
   private final LongAdder errors = new LongAdder();
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Whether the loss of the connection was reported (once for both connections). */
+  private final AtomicBoolean lost = new AtomicBoolean();
   private volatile StatefulRedisConnection<String, byte[]> commands;
   private volatile StatefulRedisPubSubConnection<String, String> pubsub;
   private volatile boolean subscribed;
@@ -101,7 +105,7 @@ final class RedisLink implements AutoCloseable {
         .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
         .build();
     RedisURI uri = RedisURI.create(url);
-    uri.setTimeout(timeout);
+    uri.setTimeout(HANDSHAKE); // connecting (HELLO, SELECT) may take longer than a command; commands: timeout
     this.client = RedisClient.create(resources, uri);
     client.setOptions(ClientOptions.builder()
         .autoReconnect(true)
@@ -114,13 +118,16 @@ final class RedisLink implements AutoCloseable {
       @Override
       public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
         if (commands != null) { // a reconnection (the first connection is announced by connect())
+          if (lost.compareAndSet(true, false)) {
+            LOG.info("fleet: reconnected to Redis {}", shown());
+          }
           submit(RedisLink.this::reconnected);
         }
       }
 
       @Override
       public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-        if (!closed.get()) {
+        if (!closed.get() && commands != null && lost.compareAndSet(false, true)) {
           LOG.warn("fleet: lost the connection to Redis {}; working alone until it is back", shown());
         }
       }
