@@ -153,6 +153,12 @@ record Message(int v, String type, String instance, String breaker, String from,
     }
   }
 
+  /** Lets the next ignored message warn again (tests). */
+  static void forgetWarnings() {
+    WARNED_VERSION.set(false);
+    WARNED_MALFORMED.set(false);
+  }
+
   private static Optional<CircuitBreakerState> state(String name) {
     for (CircuitBreakerState s : CircuitBreakerState.values()) {
       if (s.name().equals(name)) {

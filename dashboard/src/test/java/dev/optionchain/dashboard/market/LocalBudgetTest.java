@@ -74,4 +74,17 @@ class LocalBudgetTest {
     clock.advance(Duration.ofSeconds(7));
     assertThat(budget.tryAcquire(true)).isEqualTo(Optional.empty());
   }
+
+  @Test
+  void aFleetInstanceCutOffFromTheOthersSpendsOnlyItsShare() {
+    int[] instances = {3};
+    LocalBudget budget = new LocalBudget(120, () -> instances[0], clock);
+    int allowed = 0;
+    while (budget.tryAcquire(false).isEmpty()) {
+      allowed++;
+    }
+    assertThat(allowed).isEqualTo(40);
+    instances[0] = 0; // no heartbeat seen yet: counts as one
+    assertThat(budget.tryAcquire(false)).isEmpty();
+  }
 }
