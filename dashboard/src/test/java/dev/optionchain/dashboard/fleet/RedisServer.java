@@ -31,12 +31,12 @@ public final class RedisServer implements AutoCloseable {
   }
 
   /**
-   * Returns whether {@code redis-server} is installed (the fleet tests skip loudly without it).
+   * Returns whether {@code redis-server} and {@code redis-cli} are installed (the fleet tests skip loudly without).
    *
    * @return true when it can be run
    */
   public static boolean available() {
-    return Files.isExecutable(BINARY);
+    return Files.isExecutable(BINARY) && Files.isExecutable(Path.of("/usr/bin/redis-cli"));
   }
 
   /**
