@@ -146,8 +146,9 @@ function tickCard(name) {
   }
   const holder = fleet && fleet.enabled && fleet.trials ? fleet.trials[name] : null;
   if (holder && state !== 'CLOSED') c.timer.textContent += ` \u00b7 trial by ${holder}`;
-  if (s.origin) c.timer.textContent += ` \u00b7 from ${s.origin}`;
-  c.timer.title = s.origin ? `adopted from fleet instance ${s.origin}` : '';
+  const from = s.origin && (!fleet || s.origin !== fleet.instanceId) ? s.origin : null;
+  if (from) c.timer.textContent += ` \u00b7 from ${from}`;
+  c.timer.title = from ? `adopted from fleet instance ${from}` : '';
 }
 
 /** The fleet line under the cards: this instance, the instances seen in the last 30 s, who holds a trial. */

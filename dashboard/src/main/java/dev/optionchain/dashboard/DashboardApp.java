@@ -142,7 +142,9 @@ public final class DashboardApp implements AutoCloseable {
       UpstreamBudget budget = fleet.budget(config.rateLimitPerMinute());
       MarketDataService market = new MarketDataService(
           call -> new TradierClient(upstream, token, call.connectTimeout(), clock, budget::observe), cache, writer,
-          budget, registry, config, clock, MarketObserver.both(history.observer(), metrics.marketObserver()), fleet);
+          budget, registry, config, clock,
+          MarketObserver.both(MarketObserver.both(history.observer(), metrics.marketObserver()), fleet.observer()),
+          fleet);
       opened.push(market::close);
       history.restore(registry);
       fleet.bind(registry);

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * How an answer is stored in Redis: gzip-compressed JSON {@code {"v":1,"asOf":"...","value":{...}}}, the value as the
  * model record's components (ISO-8601 dates and instants). A 1,600-contract chain with varied figures takes about
- * 240 KB compressed ({@code AnswerCodecTest}). A stored answer of another version, or one that cannot be read, is treated as absent (one
- * warning per kind). Thread-safe.
+ * 240 KB compressed ({@code AnswerCodecTest}). A stored answer of another version, or one that cannot be read, is
+ * treated as absent (one warning per kind). Thread-safe.
  *
  * @param <V> the answer's type
  */

@@ -7,6 +7,7 @@ import dev.optionchain.breaker.TrialGate;
 import dev.optionchain.dashboard.config.BreakerSettings;
 import dev.optionchain.dashboard.config.DashboardConfig;
 import dev.optionchain.dashboard.config.FleetSettings;
+import dev.optionchain.dashboard.market.MarketObserver;
 import dev.optionchain.dashboard.market.SharedAnswers;
 import dev.optionchain.dashboard.market.Sharing;
 import dev.optionchain.dashboard.market.UpstreamBudget;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * Fleet mode ({@code docs/fleet.md}): this instance's part in a fleet of dashboards sharing, through Redis, their
  * breakers' decisions ({@link SharedBreakers}), their answers ({@link RedisAnswers}) and the upstream budget
  * ({@link SharedBudget}), with no Redis round trip on a breaker's call path or a memory hit. Without
- * {@code fleet.redis-url} it is off and shares nothing ({@link #off}).
+ * {@code fleet.redis-url} it is off and shares nothing.
  *
  * <p>Its work runs on Lettuce's event loop and one thread of its own ({@code fleet}): received messages, re-learning
  * the fleet's state, and a heartbeat every second ({@link Scripts#HEARTBEAT}: this instance seen, the instances seen
@@ -76,17 +77,6 @@ public final class Fleet implements Sharing, AutoCloseable {
         answers.values().forEach(RedisAnswers::wakeAll); // nobody waits for a notice that may never come
       }
     });
-  }
-
-  /**
-   * Returns a fleet that shares nothing: a single instance.
-   *
-   * @param settings the fleet settings (their instance id is still shown)
-   * @return the fleet, off
-   */
-  public static Fleet off(FleetSettings settings) {
-    return new Fleet(new FleetSettings(Optional.empty(), settings.instanceId(), settings.commandTimeout(),
-        settings.trialLease(), settings.lastGoodFor(), settings.maxAnswerBytes()), BreakerClock.system());
   }
 
   /**
@@ -137,6 +127,31 @@ public final class Fleet implements Sharing, AutoCloseable {
     RedisAnswers<K, V> a = new RedisAnswers<>(kind, type, settings, link, clock, counters);
     answers.put(kind.name(), a);
     return a;
+  }
+
+  /**
+   * Returns the observer that tells the fleet of every upstream call's outcome, so that failures on different
+   * instances add up ({@link SharedBreakers#outcome}); it never waits. Does nothing when fleet mode is off.
+   *
+   * @return the observer
+   */
+  public MarketObserver observer() {
+    if (!settings.enabled()) {
+      return MarketObserver.NONE;
+    }
+    return new MarketObserver() {
+      @Override
+      public void upstreamCall(String breaker, Duration elapsed, String outcome) {
+        boolean success = MarketObserver.SUCCESS.equals(outcome) || MarketObserver.CLIENT_ERROR.equals(outcome);
+        breakers.outcome(breaker, !success);
+      }
+
+      @Override
+      public void served(String breaker, dev.optionchain.dashboard.market.Sourced.Source source) {}
+
+      @Override
+      public void unavailable(String breaker, dev.optionchain.dashboard.market.Sourced.Cause cause) {}
+    };
   }
 
   /**

@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * One kind's answers shared through Redis.
  *
- * <p>Keys: {@code ocd:fresh:<kind>:<key>} (the answer, for what is left of its fresh-for), {@code ocd:good:<kind>:<key>}
- * (the last good answer, {@code fleet.last-good-for}), {@code ocd:lock:<kind>:<key>} (the instance fetching it now,
+ * <p>Keys: {@code ocd:fresh:<kind>:<key>} (the answer, for what is left of its fresh-for),
+ * {@code ocd:good:<kind>:<key>} (the last good answer, {@code fleet.last-good-for}), {@code ocd:lock:<kind>:<key>} (the instance fetching it now,
  * for the request timeout plus a second). Algorithm, on a memory miss ({@link #fresh}): one script returns the fresh
  * answer, or takes the lock (this instance calls the upstream), or says who holds it; then this instance waits for the
  * holder's notice on the channel (at most the lock's remaining time) and reads the answer, or calls the upstream

@@ -101,7 +101,7 @@ final class RedisLink implements AutoCloseable {
     this.onReconnected = onReconnected;
     this.resources = ClientResources.builder()
         .ioThreadPoolSize(2)
-        .computationThreadPoolSize(1)
+        .computationThreadPoolSize(2)
         .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
         .build();
     RedisURI uri = RedisURI.create(url);

@@ -67,9 +67,18 @@ final class Scripts {
    * published. KEYS: state. ARGV: message, ms, channel.
    */
   static final String DECIDED = "local ms = tonumber(ARGV[2])\n"
-      + "if ms > 0 then redis.call('SET', KEYS[1], ARGV[1], 'PX', ms) elseif ms == 0 then redis.call('DEL', KEYS[1]) end\n"
+      + "if ms > 0 then redis.call('SET', KEYS[1], ARGV[1], 'PX', ms)\n"
+      + "elseif ms == 0 then redis.call('DEL', KEYS[1]) end\n"
       + "redis.call('PUBLISH', ARGV[3], ARGV[1])\n"
       + "return {1}\n";
+
+  /**
+   * One more failure in a row of a breaker, counted across the fleet, for ARGV[1] ms. KEYS: the count. Returns
+   * {@code {count}}.
+   */
+  static final String FAILED = "local n = redis.call('INCR', KEYS[1])\n"
+      + "redis.call('PEXPIRE', KEYS[1], ARGV[1])\n"
+      + "return {n}\n";
 
   /** Every breaker's state key and its time to live. KEYS: the state keys. Returns {@code {value or '', pttl}...}. */
   static final String STATES = "local out = {}\n"

@@ -27,6 +27,11 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Publish.</b> A transition this instance decided (not adopted, not a forced open) is published by its
  *       listener, without waiting: to OPEN with the recovery time left, which also sets the breaker's state key
  *       {@code ocd:breaker:<name>} for that time plus the trial lease; to CLOSED, which deletes it; to HALF_OPEN.</li>
+ *   <li><b>Count together.</b> Every upstream call's outcome also goes, without waiting, to a fleet-wide count of
+ *       consecutive failures per breaker ({@code ocd:failures:<name>}: one more per failure, deleted by a success).
+ *       The instance whose failure brings it to the breaker's threshold opens its breaker as the fleet's decision
+ *       and publishes it, so three instances with a threshold of 3 open after three failures in all, not three
+ *       each. A breaker's own count still opens it too (when Redis is away, only that).</li>
  *   <li><b>Adopt.</b> Another instance's OPEN is adopted ({@link CircuitBreaker#adoptOpen}) with the same remaining
  *       time, unless this breaker is already open at least as long; its CLOSED is adopted
  *       ({@link CircuitBreaker#adoptClosed}) by a breaker that is not closed. Adopted transitions are never
@@ -56,6 +61,8 @@ final class SharedBreakers implements AutoCloseable {
   private final BreakerClock clock;
   private final FleetCounters counters;
   private final Map<String, LeaseGate> gates = new ConcurrentHashMap<>();
+  /** Each breaker's last transition this instance decided itself, to publish again after a time apart. */
+  private final Map<String, StateTransition> lastOwn = new ConcurrentHashMap<>();
   private volatile CircuitBreakerRegistry registry;
   private volatile Subscription subscription;
   private volatile Map<String, String> trialHolders = Map.of();
@@ -92,9 +99,13 @@ final class SharedBreakers implements AutoCloseable {
     if (gate != null && t.from() == CircuitBreakerState.HALF_OPEN) {
       gate.release(); // the trial is over, whatever its result: the next recovery asks for the lease again
     }
-    if (t.adopted()) {
+    if (!mine(t)) {
       counters.adopted.increment();
       return;
+    }
+    lastOwn.put(t.breakerName(), t);
+    if (t.adopted()) {
+      return; // this instance's decision on the fleet's count, published by tripTogether
     }
     CircuitBreakerRegistry r = registry;
     if (r == null || !link.active()) {
@@ -121,6 +132,54 @@ final class SharedBreakers implements AutoCloseable {
         : t.to() == CircuitBreakerState.CLOSED ? 0 : -1;
     link.script(Scripts.DECIDED, new String[] {stateKey(t.breakerName())}, m.json(), ttl, Message.CHANNEL)
         .thenRun(counters.messagesOut::increment);
+  }
+
+  /**
+   * An upstream call's outcome, for the fleet-wide count of consecutive failures; never waits. A failure that
+   * brings the count to the breaker's threshold opens this breaker (if CLOSED) for its recovery timeout and
+   * publishes that decision.
+   *
+   * @param breaker the breaker's name
+   * @param failure whether the breaker counts it as a failure
+   */
+  void outcome(String breaker, boolean failure) {
+    CircuitBreakerRegistry r = registry;
+    Optional<CircuitBreaker> b = r == null ? Optional.empty() : r.get(breaker);
+    if (b.isEmpty() || !link.active()) {
+      return;
+    }
+    String key = "ocd:failures:" + breaker;
+    if (!failure) {
+      link.call(c -> c.del(key));
+      return;
+    }
+    int threshold = b.get().getConfig().failureThreshold();
+    if (threshold <= 0) {
+      return; // a failure-rate policy: windows are per instance
+    }
+    long ttl = Math.max(1_000, b.get().getConfig().recoveryTimeout().toMillis());
+    link.script(Scripts.FAILED, new String[] {key}, ttl).whenComplete((n, e) -> {
+      if (e == null && n != null && !n.isEmpty() && Long.valueOf(threshold).equals(n.get(0))) {
+        link.submitToFleet(() -> tripTogether(b.get(), threshold));
+      }
+    });
+  }
+
+  /** The fleet's count reached the threshold on this instance's failure: open, and say so. On the fleet's thread. */
+  private void tripTogether(CircuitBreaker b, int threshold) {
+    if (b.getState() != CircuitBreakerState.CLOSED) {
+      return; // opened meanwhile, by its own count or another instance's decision
+    }
+    String reason = threshold + " consecutive failures across the fleet";
+    b.adoptOpen(b.getConfig().recoveryTimeout(), me, reason);
+    CircuitBreakerStatus s = b.getStatus();
+    publish(new StateTransition(b.getName(), CircuitBreakerState.CLOSED, CircuitBreakerState.OPEN, s.stateSince(),
+        reason), s);
+  }
+
+  /** Whether this instance decided the transition: by its own breaker, or on the fleet's count of failures. */
+  private boolean mine(StateTransition t) {
+    return t.origin().map(me::equals).orElse(true);
   }
 
   /** A transition another instance decided: adopt it. On the fleet's thread. */
@@ -192,8 +251,10 @@ final class SharedBreakers implements AutoCloseable {
         if (s.state() == CircuitBreakerState.OPEN && s.origin().isEmpty() && !s.forcedOpen()
             && s.retryAt().isPresent() && s.retryAt().get().isAfter(clock.now())) {
           // decided while Redis was away: the others have not heard of it
-          publish(new StateTransition(b.getName(), CircuitBreakerState.CLOSED, CircuitBreakerState.OPEN,
-              s.stateSince(), "opened while the fleet was apart"), s);
+          StateTransition own = lastOwn.get(b.getName());
+          publish(own != null && own.to() == CircuitBreakerState.OPEN ? own
+              : new StateTransition(b.getName(), CircuitBreakerState.CLOSED, CircuitBreakerState.OPEN,
+                  s.stateSince(), "opened while the fleet was apart"), s);
         }
       }
     }
@@ -223,7 +284,7 @@ final class SharedBreakers implements AutoCloseable {
    * tells. When Redis is not usable, always.
    */
   void alertOnce(StateTransition t, Runnable send) {
-    if (t.adopted()) {
+    if (!mine(t)) {
       return;
     }
     CircuitBreakerRegistry r = registry;

@@ -106,6 +106,28 @@ class SharedDecisionsTest {
   }
 
   @Test
+  void failuresOnDifferentInstancesAddUpSoTheFleetOpensAfterThresholdFailuresInAll() {
+    fleet = TestFleet.start(dir, 3, Map.of("breaker.options_chain.recovery-timeout", "60s",
+        "breaker.options_chain.fresh-for", "0s"));
+    String exp = expiration(fleet.api(0));
+    for (int i = 1; i < 3; i++) {
+      expiration(fleet.api(i)); // each instance checks the expiration against its own list
+    }
+    fleet.fault("chains", "outage", "");
+    long before = fleet.upstreamRequests("chains");
+    for (int i = 0; i < 3; i++) {
+      fleet.api(i).get(CHAIN + exp); // one failure on each: none reaches its own threshold of 3
+    }
+    for (int i = 0; i < 3; i++) {
+      int n = i;
+      TestFleet.await("instance " + n + " open", Duration.ofSeconds(2),
+          () -> fleet.state(n, "options_chain").equals("OPEN"));
+    }
+    assertThat(fleet.upstreamRequests("chains") - before).isEqualTo(3);
+    assertThat(fleet.health(0).path("breakers").path("options_chain").path("origin").asText()).isEqualTo("c");
+  }
+
+  @Test
   void exactlyOneTrialPerRecoveryAcrossTheFleetAndItsResultReachesEveryInstance() throws Exception {
     fleet = TestFleet.start(dir, 3, Map.of());
     String path = trip(fleet, 0);
