@@ -3,7 +3,16 @@ package dev.optionchain.dashboard.fleet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.optionchain.dashboard.Api;
+import dev.optionchain.dashboard.BreakerHistoryIntegrationTest;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import dev.optionchain.dashboard.alerts.WebhookReceiver;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,11 +70,19 @@ class SharedDecisionsTest {
   }
 
   @Test
-  void aTripIsAdoptedByEveryInstanceWithTheSameRemainingTimeAndNoCallsOfTheirOwn() {
+  void aTripIsAdoptedByEveryInstanceWithTheSameRemainingTimeAndNoCallsOfTheirOwn() throws Exception {
     hooks = WebhookReceiver.start();
     fleet = TestFleet.start(dir, 3, Map.of("alerts.webhooks", hooks.uri().toString(),
         "breaker.options_chain.recovery-timeout", "60s", "breaker.options_chain.fresh-for", "0s"));
     String path = CHAIN + expiration(fleet.api(0));
+    BlockingQueue<String[]> events = new LinkedBlockingQueue<>();
+    HttpResponse<InputStream> stream = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        fleet.app(1).url().resolve("/api/events")).header("Accept", "text/event-stream").build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    Thread reader = new Thread(() -> BreakerHistoryIntegrationTest.readEvents(stream, events));
+    reader.setDaemon(true);
+    reader.start();
+    assertThat(events.poll(20, TimeUnit.SECONDS)[0]).isEqualTo("snapshot");
     fleet.fault("chains", "outage", "");
     long before = fleet.upstreamRequests("chains");
     for (int n = 0; n < 3; n++) {
@@ -90,6 +107,11 @@ class SharedDecisionsTest {
       assertThat(served.json().path("reason").asText()).isEqualTo("breaker_open");
     }
     assertThat(fleet.upstreamRequests("chains") - before).as("no failing calls of their own").isEqualTo(3);
+    String[] adopted = events.poll(20, TimeUnit.SECONDS);
+    assertThat(adopted[0]).isEqualTo("transition");
+    assertThat(new ObjectMapper().readTree(adopted[2]).path("origin").asText()).as("b's event stream")
+        .isEqualTo("a");
+    stream.body().close();
 
     // the origin reaches history and the health check of the adopting instances; one alert for the fleet
     TestFleet.await("b's history shows the origin", Duration.ofSeconds(5), () -> {
