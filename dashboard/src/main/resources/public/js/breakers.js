@@ -145,7 +145,8 @@ function tickCard(name) {
     c.timer.textContent = `closed since ${clockTime(s.stateSince)}`;
   }
   const holder = fleet && fleet.enabled && fleet.trials ? fleet.trials[name] : null;
-  if (holder && state !== 'CLOSED') c.timer.textContent += ` \u00b7 trial by ${holder}`;
+  const due = state === 'HALF_OPEN' || (state === 'OPEN' && (!s.retryAt || Date.parse(s.retryAt) <= serverNow()));
+  if (holder && due) c.timer.textContent = `trial call by ${holder}`;
   const from = s.origin && (!fleet || s.origin !== fleet.instanceId) ? s.origin : null;
   if (from) c.timer.textContent += ` \u00b7 from ${from}`;
   c.timer.title = from ? `adopted from fleet instance ${from}` : '';
@@ -167,7 +168,8 @@ function renderFleet() {
   line.replaceChildren(
     el('span', { class: 'fl-status', text: fleet.connected ? 'fleet' : 'fleet: Redis unreachable, working alone' }),
     el('span', {}, `${ids.length} instance${ids.length === 1 ? '' : 's'}: `, ...ids.flatMap((e, i) => i ? [', ', e] : [e])),
-    el('span', { text: trials.length ? `trial: ${trials.map(([b, id]) => `${b} by ${id}`).join(', ')}` : 'no trial' }));
+    el('span', { text: trials.length ? `trial lease: ${trials.map(([b, id]) => `${b} \u2192 ${id}`).join(', ')}`
+      : 'no trial lease held' }));
 }
 
 function renderSummary() {

@@ -287,6 +287,7 @@ public final class Fleet implements Sharing, AutoCloseable {
           for (Object id : (List<?>) r.get(0)) {
             seen.add(new String((byte[]) id, StandardCharsets.UTF_8));
           }
+          seen.sort(null);
           instances = List.copyOf(seen);
           SharedBudget b = budget;
           if (b != null) {
