@@ -153,7 +153,7 @@ final class Fetcher<K, V> {
   /** The single flight's load: budget, breaker, client, writer. Runs once per key at a time. */
   private Cached<V> load(K key) {
     Optional<Cached<V>> derived = shortcut.apply(key);
-    if (derived.isEmpty()) {
+    if (derived.isEmpty() && (breaker == null || !breaker.isOpen())) { // open: nobody is fetching, no lock to take
       derived = shared.fresh(key); // another instance's fresh answer, or the one it is fetching now
     }
     if (derived.isPresent()) {
