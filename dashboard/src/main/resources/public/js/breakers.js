@@ -13,6 +13,8 @@ const DESCRIPTIONS = {
   ticker_info: 'name, exchange, 52 wk', expirations: 'expiration list',
 };
 const TIMELINE_LIMIT = 50;
+/** In fleet mode, how often the instance list and trial holders are re-read (they change without a transition). */
+const FLEET_REFRESH_MS = 10000;
 
 const statuses = new Map(); // name -> status map from the server
 const cards = new Map(); // name -> {root, state, failures, meter, last, timer, bar}
@@ -23,6 +25,8 @@ let arrivals = 0;
 let snapshots = 0;
 const transitionSeq = new Map(); // name -> transitions received, so an older GET cannot undo a newer event
 let handlers = { onTrialDue: () => {}, onClosed: () => {}, onTransition: () => {} };
+let fleet = null; // the health check's "fleet": {enabled, connected, instanceId, instances, trials}
+let fleetTimer = null;
 let source = null;
 let reconnectDelay = 1000;
 
@@ -140,6 +144,32 @@ function tickCard(name) {
   } else {
     c.timer.textContent = `closed since ${clockTime(s.stateSince)}`;
   }
+  const holder = fleet && fleet.enabled && fleet.trials ? fleet.trials[name] : null;
+  const due = state === 'HALF_OPEN' || (state === 'OPEN' && (!s.retryAt || Date.parse(s.retryAt) <= serverNow()));
+  if (holder && due) c.timer.textContent = `trial call by ${holder}`;
+  const from = s.origin && (!fleet || s.origin !== fleet.instanceId) ? s.origin : null;
+  if (from) c.timer.textContent += ` \u00b7 from ${from}`;
+  c.timer.title = from ? `adopted from fleet instance ${from}` : '';
+}
+
+/** The fleet line under the cards: this instance, the instances seen in the last 30 s, who holds a trial. */
+function renderFleet() {
+  const line = $('fleet-line');
+  if (!fleet || !fleet.enabled) {
+    line.hidden = true;
+    return;
+  }
+  line.hidden = false;
+  line.dataset.connected = String(!!fleet.connected);
+  const ids = (fleet.instances || []).map((id) => el('span', {
+    class: `fl-id${id === fleet.instanceId ? ' fl-me' : ''}`, text: id,
+    title: id === fleet.instanceId ? 'this instance' : 'another instance of the fleet' }));
+  const trials = Object.entries(fleet.trials || {});
+  line.replaceChildren(
+    el('span', { class: 'fl-status', text: fleet.connected ? 'fleet' : 'fleet: Redis unreachable, working alone' }),
+    el('span', {}, `${ids.length} instance${ids.length === 1 ? '' : 's'}: `, ...ids.flatMap((e, i) => i ? [', ', e] : [e])),
+    el('span', { text: trials.length ? `trial lease: ${trials.map(([b, id]) => `${b} \u2192 ${id}`).join(', ')}`
+      : 'no trial lease held' }));
 }
 
 function renderSummary() {
@@ -154,6 +184,11 @@ function renderSummary() {
 
 function applySnapshot(health, seqAtRequest) {
   if (!health || !health.breakers) return;
+  if (health.fleet) {
+    fleet = health.fleet;
+    renderFleet();
+    if (fleet.enabled && !fleetTimer) fleetTimer = setInterval(() => refreshStatuses(), FLEET_REFRESH_MS);
+  }
   for (const [name, s] of Object.entries(health.breakers)) {
     if (seqAtRequest && (transitionSeq.get(name) || 0) !== (seqAtRequest.get(name) || 0)) continue;
     statuses.set(name, s);
@@ -172,7 +207,9 @@ function timelineItem(t) {
     el('span', { class: 'tl-states' },
       el('span', { class: `chip s-${t.from}`, text: stateLabel(t.from) }), '\u2192',
       el('span', { class: `chip s-${t.to}`, text: stateLabel(t.to) })),
-    el('span', { class: 'tl-reason', text: t.reason || '' }));
+    el('span', { class: 'tl-reason', text: t.reason || '' }),
+    t.origin ? el('span', { class: 'bc-origin', text: `from ${t.origin}`, title: 'adopted from this fleet instance' })
+      : '');
 }
 
 /**

@@ -20,6 +20,7 @@ import dev.optionchain.dashboard.market.UpstreamBudget;
 import dev.optionchain.dashboard.metrics.DashboardMetrics;
 import dev.optionchain.dashboard.secrets.Secrets;
 import dev.optionchain.dashboard.events.EventHub;
+import dev.optionchain.dashboard.fleet.Fleet;
 import dev.optionchain.dashboard.history.BreakerHistory;
 import dev.optionchain.dashboard.upstream.TradierClient;
 import dev.optionchain.dashboard.web.BreakerHealth;
@@ -136,15 +137,22 @@ public final class DashboardApp implements AutoCloseable {
       DashboardMetrics metrics = new DashboardMetrics();
       opened.push(metrics);
       CircuitBreakerRegistry registry = new CircuitBreakerRegistry();
-      UpstreamBudget budget = UpstreamBudget.local(config.rateLimitPerMinute(), clock);
+      Fleet fleet = Fleet.start(config.fleet(), clock); // off without fleet.redis-url; never waits for Redis
+      opened.push(fleet);
+      UpstreamBudget budget = fleet.budget(config.rateLimitPerMinute());
       MarketDataService market = new MarketDataService(
           call -> new TradierClient(upstream, token, call.connectTimeout(), clock, budget::observe), cache, writer,
-          budget, registry, config, clock, MarketObserver.both(history.observer(), metrics.marketObserver()));
+          budget, registry, config, clock,
+          MarketObserver.both(MarketObserver.both(history.observer(), metrics.marketObserver()), fleet.observer()),
+          fleet);
       opened.push(market::close);
       history.restore(registry);
+      fleet.bind(registry);
       metrics.bindBreakers(registry);
+      fleet.bindMetrics(metrics);
       ObjectMapper json = Json.mapper();
-      EventHub events = new EventHub(json, () -> BreakerHealth.of(registry, config.breakersEnabled()),
+      EventHub events = new EventHub(json,
+          () -> BreakerHealth.of(registry, config.breakersEnabled(), fleet.status()),
           config.limits().maxEventClients(), config.limits().idleTimeout());
       opened.push(events);
       AlertDispatcher alerts = new AlertDispatcher(config.alerts(), clock);
@@ -178,13 +186,14 @@ public final class DashboardApp implements AutoCloseable {
         CircuitBreakerStatus status = breaker.getStatus();
         history.record(t, breaker.snapshot());
         events.publish(t, status);
-        if (Alert.worthAlerting(t)) {
-          alerts.offer(Alert.of(t, status));
+        if (Alert.worthAlerting(t)) { // in a fleet: once per fleet transition, by the instance that decided it
+          Alert alert = config.fleet().enabled() ? Alert.of(t, status).from(fleet.instanceId()) : Alert.of(t, status);
+          fleet.alertOnce(t, () -> alerts.offer(alert));
         }
       });
       opened.push(transitions::close);
       WebServer web = WebServer.start(config, new WebServer.Backend(market, registry, clock, db::isOpen,
-          sim == null ? Optional.empty() : Optional.of(upstream), events, history, metrics));
+          sim == null ? Optional.empty() : Optional.of(upstream), events, history, metrics, fleet::status));
       opened.push(web);
       LOG.info("dashboard started: {}", config);
       return new DashboardApp(config, registry, Optional.ofNullable(sim), web, cache, writer, market, db, opened);

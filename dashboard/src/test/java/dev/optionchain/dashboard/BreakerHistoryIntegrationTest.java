@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Transitions as they happen (SSE), persisted (timeline, restore after restart) and summarised (SLA). */
-class BreakerHistoryIntegrationTest {
+public class BreakerHistoryIntegrationTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -120,7 +120,7 @@ class BreakerHistoryIntegrationTest {
   }
 
   /** Reads {event, id, data} triples from an SSE stream until it ends. */
-  private static void readEvents(HttpResponse<java.io.InputStream> stream, BlockingQueue<String[]> out) {
+  public static void readEvents(HttpResponse<java.io.InputStream> stream, BlockingQueue<String[]> out) {
     try (BufferedReader r = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
       String event = null;
       String id = null;

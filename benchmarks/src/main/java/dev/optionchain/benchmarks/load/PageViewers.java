@@ -58,7 +58,7 @@ public final class PageViewers {
       new Object[] {5 * 366, "weekly"});
   private static final Pattern DATES = Pattern.compile("\"dates\":\\[([^\\]]*)\\]");
 
-  private final URI base;
+  private final List<URI> bases;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   /** Runs a page's parallel requests, as a browser does (several connections per host). */
   private final java.util.concurrent.ExecutorService browser = java.util.concurrent.Executors.newCachedThreadPool(r -> {
@@ -71,8 +71,42 @@ public final class PageViewers {
   private final List<long[]> latencies = new ArrayList<>();
   private volatile boolean running = true;
 
-  private PageViewers(URI base) {
-    this.base = base;
+  private PageViewers(List<URI> bases) {
+    this.bases = List.copyOf(bases);
+  }
+
+  /**
+   * What a run saw: the requests viewers made, those not answered 200, and the data answers by source.
+   *
+   * @param requests requests made
+   * @param non200 requests not answered 200
+   * @param bySource data answers by {@code source}
+   * @param byStatus requests by status and route
+   */
+  public record Result(long requests, long non200, Map<String, Long> bySource, Map<String, Long> byStatus) {}
+
+  /**
+   * Runs {@code viewers} page viewers for {@code seconds} against running dashboards, viewer {@code v} on
+   * {@code bases.get(v % bases.size())}: the page's pattern spread over a fleet behind a load balancer.
+   *
+   * @param bases the dashboards' base URLs
+   * @param viewers how many
+   * @param seconds how long
+   * @param seed the viewers' choices
+   * @return what they saw
+   * @throws InterruptedException if interrupted
+   */
+  public static Result run(List<URI> bases, int viewers, int seconds, long seed) throws InterruptedException {
+    PageViewers test = new PageViewers(bases);
+    test.run(viewers, seconds, seed);
+    Map<String, Long> byStatus = new TreeMap<>();
+    test.statuses.forEach((k, v) -> byStatus.put(k, v.sum()));
+    Map<String, Long> bySource = new TreeMap<>();
+    test.sources.forEach((k, v) -> bySource.put(k, v.sum()));
+    long requests = byStatus.values().stream().mapToLong(Long::longValue).sum();
+    long non200 = byStatus.entrySet().stream().filter(e -> !e.getKey().startsWith("200 "))
+        .mapToLong(Map.Entry::getValue).sum();
+    return new Result(requests, non200, bySource, byStatus);
   }
 
   /**
@@ -103,7 +137,7 @@ public final class PageViewers {
           "upstream.base-url", sim.baseUrl(),
           "upstream.rate-limit-per-minute", Integer.toString(rateLimit)), "page viewers"));
       try (DashboardApp app = DashboardApp.start(config)) {
-        PageViewers test = new PageViewers(app.url());
+        PageViewers test = new PageViewers(List.of(app.url()));
         System.err.printf("%d viewers for %d s against %s (simulator %s, rate limit %d/min)%n", viewers, seconds,
             app.url(), sim.baseUrl(), rateLimit);
         long start = System.nanoTime();
@@ -127,7 +161,8 @@ public final class PageViewers {
         latencies.add(mine);
       }
       Random random = new Random(seed * 1_000_003L + v);
-      Thread t = new Thread(() -> viewer(random, mine), "viewer-" + v);
+      URI base = bases.get(v % bases.size());
+      Thread t = new Thread(() -> viewer(base, random, mine), "viewer-" + v);
       threads.add(t);
       t.start();
     }
@@ -139,7 +174,8 @@ public final class PageViewers {
   }
 
   /** One person with the page open. */
-  private void viewer(Random random, long[] mine) {
+  private void viewer(URI base, Random random, long[] mine) {
+    viewerBase.set(base);
     List<CompletableFuture<HttpResponse<InputStream>>> events = new ArrayList<>();
     events.add(http.sendAsync(HttpRequest.newBuilder(base.resolve("/api/events"))
         .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream()));
@@ -181,6 +217,9 @@ public final class PageViewers {
     }
   }
 
+  /** The dashboard the current viewer thread talks to (and the browser threads it starts). */
+  private final ThreadLocal<URI> viewerBase = new ThreadLocal<>();
+
   /** What one page shows. */
   private static final class View {
     final String symbol;
@@ -196,9 +235,9 @@ public final class PageViewers {
 
   private void load(View view, long[] mine, Random random) {
     List<CompletableFuture<String>> parts = List.of(
-        CompletableFuture.supplyAsync(() -> page(mine, "/api/quote/" + view.symbol), browser),
-        CompletableFuture.supplyAsync(() -> page(mine, "/api/info/" + view.symbol), browser),
-        CompletableFuture.supplyAsync(() -> page(mine, historyPath(view)), browser));
+        CompletableFuture.supplyAsync(here(() -> page(mine, "/api/quote/" + view.symbol)), browser),
+        CompletableFuture.supplyAsync(here(() -> page(mine, "/api/info/" + view.symbol)), browser),
+        CompletableFuture.supplyAsync(here(() -> page(mine, historyPath(view))), browser));
     String expirations = page(mine, "/api/options/" + view.symbol + "/expirations");
     parts.forEach(CompletableFuture::join);
     Matcher m = DATES.matcher(expirations == null ? "" : expirations);
@@ -213,12 +252,21 @@ public final class PageViewers {
     List<CompletableFuture<String>> parts = new ArrayList<>();
     for (String path : List.of("/api/quote/" + view.symbol, "/api/info/" + view.symbol, historyPath(view),
         "/api/options/" + view.symbol + "/expirations")) {
-      parts.add(CompletableFuture.supplyAsync(() -> page(mine, path), browser));
+      parts.add(CompletableFuture.supplyAsync(here(() -> page(mine, path)), browser));
     }
     if (view.expiration != null) {
-      parts.add(CompletableFuture.supplyAsync(() -> page(mine, chainPath(view)), browser));
+      parts.add(CompletableFuture.supplyAsync(here(() -> page(mine, chainPath(view))), browser));
     }
     parts.forEach(CompletableFuture::join);
+  }
+
+  /** The supplier, run on a browser thread, talking to the calling viewer's dashboard. */
+  private <T> java.util.function.Supplier<T> here(java.util.function.Supplier<T> s) {
+    URI b = viewerBase.get();
+    return () -> {
+      viewerBase.set(b);
+      return s.get();
+    };
   }
 
   private static String historyPath(View view) {
@@ -270,7 +318,7 @@ public final class PageViewers {
 
   private HttpResponse<String> get(String path) {
     try {
-      return http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).build(),
+      return http.send(HttpRequest.newBuilder(viewerBase.get().resolve(path)).timeout(Duration.ofSeconds(30)).build(),
           HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       return null;

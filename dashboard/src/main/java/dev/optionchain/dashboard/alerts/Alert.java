@@ -1,5 +1,6 @@
 package dev.optionchain.dashboard.alerts;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.optionchain.breaker.CircuitBreakerState;
 import dev.optionchain.breaker.CircuitBreakerStatus;
@@ -27,15 +28,47 @@ import java.util.Objects;
  *     opening; 0 after a reset)
  * @param lastFailure when the breaker last recorded a failure, or {@code null} if none since its last reset
  * @param service the service that sends the alert, {@value #SERVICE}
+ * @param origin in fleet mode, the instance that decided the transition (the only one that alerts it); absent from
+ *     the JSON of a single instance
  */
-@JsonPropertyOrder({"breaker", "from", "to", "at", "reason", "failureCount", "lastFailure", "service"})
+@JsonPropertyOrder({"breaker", "from", "to", "at", "reason", "failureCount", "lastFailure", "service", "origin"})
 public record Alert(String breaker, String from, String to, Instant at, String reason, int failureCount,
-    Instant lastFailure, String service) {
+    Instant lastFailure, String service, @JsonInclude(JsonInclude.Include.NON_NULL) String origin) {
 
   /** The {@code service} of every alert this service sends. */
   public static final String SERVICE = "option-chain-dashboard";
 
-  /** Checks that every component but {@code lastFailure} is present and that the failure count is not negative. */
+  /**
+   * An alert of a single instance (no origin).
+   *
+   * @param breaker the breaker's name
+   * @param from the state before
+   * @param to the state after
+   * @param at when it happened
+   * @param reason why
+   * @param failureCount the failure count right after
+   * @param lastFailure the last failure, or null
+   * @param service the sending service
+   */
+  public Alert(String breaker, String from, String to, Instant at, String reason, int failureCount,
+      Instant lastFailure, String service) {
+    this(breaker, from, to, at, reason, failureCount, lastFailure, service, null);
+  }
+
+  /**
+   * Returns this alert as sent by a fleet instance.
+   *
+   * @param instance the instance that decided the transition
+   * @return a copy with {@code origin}
+   */
+  public Alert from(String instance) {
+    return new Alert(breaker, from, to, at, reason, failureCount, lastFailure, service, instance);
+  }
+
+  /**
+   * Checks that every component but {@code lastFailure} and {@code origin} is present and that the failure count is
+   * not negative.
+   */
   public Alert {
     Objects.requireNonNull(breaker, "breaker");
     Objects.requireNonNull(from, "from");
@@ -62,7 +95,7 @@ public record Alert(String breaker, String from, String to, Instant at, String r
           "status is of breaker '" + status.name() + "', transition of '" + t.breakerName() + "'");
     }
     return new Alert(t.breakerName(), t.from().name(), t.to().name(), t.at(), t.reason(), status.failureCount(),
-        status.lastFailureTime().orElse(null), SERVICE);
+        status.lastFailureTime().orElse(null), SERVICE, t.origin().orElse(null));
   }
 
   /**

@@ -33,6 +33,7 @@ import java.util.regex.Pattern;
  * @param limits the web server's limits on connections, request reading and event streams
  * @param management the management listener, if one is configured
  * @param duckdb DuckDB's memory and thread limits
+ * @param fleet fleet mode: Redis, this instance's id, timeouts ({@link FleetSettings}); off by default
  */
 public record DashboardConfig(
     String host,
@@ -50,7 +51,8 @@ public record DashboardConfig(
     CacheSettings cache,
     ServerLimits limits,
     Optional<ManagementListener> management,
-    DuckDbLimits duckdb) {
+    DuckDbLimits duckdb,
+    FleetSettings fleet) {
 
   /** The five upstream calls, each with its breaker. */
   public static final String CURRENT_PRICE = "current_price";
@@ -101,9 +103,10 @@ public record DashboardConfig(
     if (dataDir.isEmpty()) {
       throw new IllegalArgumentException("data.dir must not be empty, was ''");
     }
+    int port = s.integer("server.port", 0, 65_535);
     return new DashboardConfig(
         host,
-        s.integer("server.port", 0, 65_535),
+        port,
         Path.of(dataDir),
         baseUrl(s.string("upstream.base-url")),
         nonEmpty(s.string("upstream.token")),
@@ -132,7 +135,8 @@ public record DashboardConfig(
             s.duration("server.idle-timeout"),
             s.integer("events.max-clients", 1, 1_000_000)),
         management(s, host),
-        new DuckDbLimits(memory(s.string("duckdb.memory-limit")), s.integer("duckdb.threads", 1, 256)));
+        new DuckDbLimits(memory(s.string("duckdb.memory-limit")), s.integer("duckdb.threads", 1, 256)),
+        FleetSettings.from(s, port));
   }
 
   private static Optional<ManagementListener> management(Settings s, String serverHost) {
@@ -215,13 +219,14 @@ public record DashboardConfig(
 
   /**
    * Returns every secret of this configuration: the upstream and admin tokens, the user-info of the upstream's base
-   * URL, and the alert webhooks, whose URLs are credentials ({@link Secrets#inCredentialUrl}).
+   * URL and of the fleet's Redis URL, and the alert webhooks, whose URLs are credentials ({@link Secrets#inCredentialUrl}).
    *
    * @return the secrets, for {@link Secrets#redact}
    */
   public Secrets secrets() {
     Secrets s = Secrets.of(Arrays.asList(upstreamToken.orElse(null), adminToken.orElse(null)))
-        .and(Secrets.inUserInfo(upstreamBaseUrl.orElse(null)));
+        .and(Secrets.inUserInfo(upstreamBaseUrl.orElse(null)))
+        .and(Secrets.inUserInfo(fleet.redisUrl().orElse(null)));
     for (URI webhook : alerts.webhooks()) {
       s = s.and(Secrets.inCredentialUrl(webhook));
     }
@@ -238,6 +243,6 @@ public record DashboardConfig(
         + ", adminToken=" + (adminToken.isPresent() ? "****" : "none")
         + ", alertWebhooks=" + alerts.webhooks().size() + ", limits=" + limits
         + ", management=" + management.map(m -> m.host() + ":" + m.port()).orElse("none") + ", duckdb=" + duckdb
-        + ", cache=" + cache + "]";
+        + ", cache=" + cache + ", fleet=" + fleet + "]";
   }
 }

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A client first receives {@code event: snapshot} with every breaker's status (the JSON of
  * {@code /api/health/circuit-breakers}), then {@code event: transition} for each transition of any breaker, in the
- * order they happened, each with an increasing {@code id}: {@code {"breaker","from","to","at","reason","status"}}.
+ * order they happened, each with an increasing {@code id}: {@code {"breaker","from","to","at","reason","origin","status"}}
+ * ({@code origin}: the fleet instance whose decision was adopted; null for this instance's own).
  * A comment is sent every 15 s (or at half the server's idle timeout, when that is shorter) to keep connections (and
  * proxies) alive.
  *
@@ -153,6 +154,7 @@ public final class EventHub implements AutoCloseable {
     event.put("to", t.to().name());
     event.put("at", t.at().toString());
     event.put("reason", t.reason());
+    event.put("origin", t.origin().orElse(null));
     event.put("status", status.toMap());
     sender.execute(() -> {
       for (SseClient c : clients) {

@@ -45,7 +45,9 @@ public final class HistoryStore {
           + " live BIGINT NOT NULL,"
           + " cache BIGINT NOT NULL,"
           + " unavailable BIGINT NOT NULL,"
-          + " PRIMARY KEY (breaker, minute))");
+          + " PRIMARY KEY (breaker, minute))",
+      // fleet mode: the instance whose decision an adopted transition carries (NULL: this instance's own)
+      "ALTER TABLE breaker_transitions ADD COLUMN IF NOT EXISTS origin VARCHAR");
 
   private final Database db;
   private long nextSeq;
@@ -79,7 +81,9 @@ public final class HistoryStore {
     long first = nextSeq;
     db.write(c -> {
       try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO breaker_transitions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          "INSERT INTO breaker_transitions (seq, breaker, from_state, to_state, happened_at, reason, failure_count,"
+              + " open_duration_ms, failed_recoveries, forced, last_failure, origin)"
+              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         long seq = first;
         for (TransitionRecord r : records) {
           ps.setLong(1, seq++);
@@ -97,6 +101,7 @@ public final class HistoryStore {
           } else {
             ps.setNull(11, Types.TIMESTAMP_WITH_TIMEZONE);
           }
+          ps.setString(12, r.origin().orElse(null));
           ps.executeUpdate();
         }
       }
@@ -251,7 +256,8 @@ public final class HistoryStore {
         Duration.ofMillis(rs.getLong("open_duration_ms")),
         rs.getInt("failed_recoveries"),
         rs.getBoolean("forced"),
-        Optional.ofNullable(lastFailure).map(OffsetDateTime::toInstant));
+        Optional.ofNullable(lastFailure).map(OffsetDateTime::toInstant),
+        Optional.ofNullable(rs.getString("origin")));
   }
 
   private static OffsetDateTime timestamp(Instant instant) {

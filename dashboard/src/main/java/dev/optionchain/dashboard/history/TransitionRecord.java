@@ -21,10 +21,12 @@ import java.util.Optional;
  * @param failedRecoveries failed recoveries in a row, the backoff's exponent
  * @param forced whether the breaker was forced open
  * @param lastFailure the last failure before the transition, if any
+ * @param origin the fleet instance whose decision this breaker adopted; empty for its own decision
  */
 public record TransitionRecord(
     String breaker, CircuitBreakerState from, CircuitBreakerState to, Instant at, String reason,
-    int failureCount, Duration openDuration, int failedRecoveries, boolean forced, Optional<Instant> lastFailure) {
+    int failureCount, Duration openDuration, int failedRecoveries, boolean forced, Optional<Instant> lastFailure,
+    Optional<String> origin) {
 
   /** Checks the components. */
   public TransitionRecord {
@@ -35,6 +37,27 @@ public record TransitionRecord(
     Objects.requireNonNull(reason, "reason");
     Objects.requireNonNull(openDuration, "openDuration");
     Objects.requireNonNull(lastFailure, "lastFailure");
+    Objects.requireNonNull(origin, "origin");
+  }
+
+  /**
+   * A record of this breaker's own decision (no origin).
+   *
+   * @param breaker the breaker's name
+   * @param from the state before
+   * @param to the state after
+   * @param at when it happened
+   * @param reason why
+   * @param failureCount the consecutive-failure count after the transition
+   * @param openDuration the open time of the state entered
+   * @param failedRecoveries failed recoveries in a row
+   * @param forced whether the breaker was forced open
+   * @param lastFailure the last failure before the transition, if any
+   */
+  public TransitionRecord(String breaker, CircuitBreakerState from, CircuitBreakerState to, Instant at, String reason,
+      int failureCount, Duration openDuration, int failedRecoveries, boolean forced, Optional<Instant> lastFailure) {
+    this(breaker, from, to, at, reason, failureCount, openDuration, failedRecoveries, forced, lastFailure,
+        Optional.empty());
   }
 
   /**
@@ -46,7 +69,7 @@ public record TransitionRecord(
    */
   public static TransitionRecord of(StateTransition t, CircuitBreakerSnapshot s) {
     return new TransitionRecord(t.breakerName(), t.from(), t.to(), t.at(), t.reason(), s.failureCount(),
-        s.openDuration(), s.failedRecoveries(), s.forcedOpen(), s.lastFailureTime());
+        s.openDuration(), s.failedRecoveries(), s.forcedOpen(), s.lastFailureTime(), t.origin());
   }
 
   /**

@@ -25,14 +25,16 @@ import org.slf4j.LoggerFactory;
  * One kind of market data, fetched the same way for every kind. {@link #get} reads top to bottom:
  * <ol>
  *   <li><b>memory</b>: a fresh answer ({@link FreshAnswers}), with its real {@code asOf}; else</li>
- *   <li><b>single flight</b>: the first caller of the key loads it, the others wait for that load;</li>
+ *   <li><b>single flight</b>: the first caller of the key loads it, the others wait for that load; in a fleet the
+ *       loader first takes another instance's fresh answer, or waits for the one another instance is fetching
+ *       ({@link SharedAnswers#fresh});</li>
  *   <li><b>breaker</b>: an OPEN breaker (or a HALF_OPEN one with its trial in flight) rejects, spending nothing;</li>
  *   <li><b>budget</b>: first thing in the admitted call, no upstream call when the upstream budget is spent
  *       ({@link UpstreamBudget}); the breaker ignores that refusal ({@link #isRefusal}), so a HALF_OPEN trial is
  *       not used up, and a trial is never made without a permit;</li>
  *   <li><b>client</b>: {@code upstream.apply(key, timeout)};</li>
  *   <li><b>writer</b>: a good answer goes to memory and, off the request path, to DuckDB
- *       ({@link LastGoodAnswers#put});</li>
+ *       ({@link LastGoodAnswers#put}) and to the fleet ({@link SharedAnswers#fetched});</li>
  *   <li><b>fallback</b>, only when the upstream was not used or failed, after the call and outside the breaker: the
  *       last good answer, stale, with the reason; else {@link DataUnavailableException}.</li>
  * </ol>
@@ -87,6 +89,7 @@ final class Fetcher<K, V> {
   private final MarketObserver observer;
   private final BreakerClock clock;
   private final BiFunction<String, Boolean, RuntimeException> unknownSymbol;
+  private final SharedAnswers<K, V> shared;
 
   /**
    * @param name the breaker's name, also the kind's
@@ -102,11 +105,12 @@ final class Fetcher<K, V> {
    * @param clock the service's clock
    * @param unknownSymbol told of a symbol the upstream does not know, and whether a good answer of this key is in
    *     memory (then the upstream's word is a glitch as likely as news); returns the exception to throw
+   * @param shared the answers shared with a fleet's other instances ({@link SharedAnswers#none()} alone)
    */
   Fetcher(String name, CircuitBreaker breaker, Duration timeout, FreshAnswers<K, V> fresh,
       LastGoodAnswers<K, V> lastGood, UpstreamBudget budget, BiFunction<K, Duration, V> upstream,
       Predicate<V> empty, Function<K, Optional<Cached<V>>> shortcut, MarketObserver observer, BreakerClock clock,
-      BiFunction<String, Boolean, RuntimeException> unknownSymbol) {
+      BiFunction<String, Boolean, RuntimeException> unknownSymbol, SharedAnswers<K, V> shared) {
     this.name = name;
     this.breaker = breaker;
     this.timeout = timeout;
@@ -119,6 +123,7 @@ final class Fetcher<K, V> {
     this.observer = observer;
     this.clock = clock;
     this.unknownSymbol = unknownSymbol;
+    this.shared = shared;
   }
 
   /**
@@ -133,7 +138,7 @@ final class Fetcher<K, V> {
   Sourced<V> get(K key) {
     Cached<V> answer;
     try {
-      answer = fresh.get(key, this::load);
+      answer = fresh.get(key, this::loadShared);
     } catch (Refusal refused) {
       return fallback(key, refused.why);
     }
@@ -152,9 +157,22 @@ final class Fetcher<K, V> {
     return fresh.joinIfPresent(key);
   }
 
+  /** The load, telling the fleet when it ends without an answer, so that instances waiting for it go on. */
+  private Cached<V> loadShared(K key) {
+    try {
+      return load(key);
+    } catch (RuntimeException | Error e) {
+      shared.failed(key);
+      throw e;
+    }
+  }
+
   /** The single flight's load: breaker, budget, client, writer. Runs once per key at a time. */
   private Cached<V> load(K key) {
     Optional<Cached<V>> derived = shortcut.apply(key);
+    if (derived.isEmpty() && (breaker == null || !breaker.isOpen())) { // open: nobody is fetching, no lock to take
+      derived = shared.fresh(key); // another instance's fresh answer, or the one it is fetching now
+    }
     if (derived.isPresent()) {
       lastGood.put(key, derived.get().value(), derived.get().fetchedAt());
       return derived.get();
@@ -191,7 +209,9 @@ final class Fetcher<K, V> {
       throw new Refusal(new Fallback(name, Cause.UPSTREAM_FAILED, Optional.empty(),
           "upstream failed (EMPTY): an empty answer where data is cached"));
     }
-    return new Cached<>(value, asOf);
+    Cached<V> answer = new Cached<>(value, asOf);
+    shared.fetched(key, answer, !empty.test(value));
+    return answer;
   }
 
   /**

@@ -12,7 +12,8 @@ import java.util.Optional;
 /**
  * The last good answer of each key of one kind, the stale fallback when the upstream cannot be used: in memory (the
  * {@code maxEntries} most recently used, Caffeine), then the answer still waiting in the {@link CacheWriter}, then
- * DuckDB. A live answer goes into memory at once and to the writer, which stores it off the request path.
+ * DuckDB; in a fleet, the fleet's last good answer when it is newer ({@link SharedAnswers#lastGood}). A live answer
+ * goes into memory at once and to the writer, which stores it off the request path.
  *
  * <p>Reads of this class never run inside a breaker-protected call: the service asks it only after the upstream
  * call has returned or was refused. Thread-safe.
@@ -25,11 +26,13 @@ final class LastGoodAnswers<K, V> {
   private final Cache<K, Cached<V>> memory;
   private final KeyedStore<K, V> store;
   private final CacheWriter writer;
+  private final SharedAnswers<K, V> shared;
 
-  LastGoodAnswers(long maxEntries, KeyedStore<K, V> store, CacheWriter writer) {
+  LastGoodAnswers(long maxEntries, KeyedStore<K, V> store, CacheWriter writer, SharedAnswers<K, V> shared) {
     this.memory = Caffeine.newBuilder().maximumSize(maxEntries).executor(Runnable::run).build();
     this.store = store;
     this.writer = writer;
+    this.shared = shared;
   }
 
   /**
@@ -56,22 +59,27 @@ final class LastGoodAnswers<K, V> {
   }
 
   /**
-   * Returns the last good answer: memory, else the writer's queue, else DuckDB (remembered in memory when found).
+   * Returns the last good answer: memory, else the writer's queue, else DuckDB (remembered in memory when found);
+   * then, in a fleet, the fleet's when it is newer than that (remembered in memory too).
    *
    * @param key the key
    * @return the answer and when it was fetched; empty if none is known
    * @throws dev.optionchain.dashboard.cache.CacheException if DuckDB fails
    */
   Optional<Cached<V>> get(K key) {
-    Cached<V> hit = memory.getIfPresent(key);
-    if (hit != null) {
-      return Optional.of(hit);
-    }
-    Optional<Cached<V>> found = writer.pending(store, key);
+    Optional<Cached<V>> found = Optional.ofNullable(memory.getIfPresent(key));
     if (found.isEmpty()) {
-      found = store.get(key);
+      found = writer.pending(store, key);
+      if (found.isEmpty()) {
+        found = store.get(key);
+      }
+      found.ifPresent(c -> memory.asMap().putIfAbsent(key, c));
     }
-    found.ifPresent(c -> memory.asMap().putIfAbsent(key, c));
+    Optional<Cached<V>> newer = shared.lastGood(key, found.map(Cached::fetchedAt));
+    if (newer.isPresent()) {
+      memory.put(key, newer.get());
+      return newer;
+    }
     return found;
   }
 }

@@ -5,6 +5,7 @@ import dev.optionchain.dashboard.upstream.RateLimit;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 
 /**
  * An {@link UpstreamBudget} in one process: at most {@code perMinute} calls in any 60 seconds, measured on the
@@ -19,7 +20,8 @@ import java.util.Optional;
  * (its {@code X-Ratelimit-Expiry}, converted from wall time to a monotonic deadline once, when learned), or for
  * {@link #MAX_PAUSE} at most, so that no garbage header or wall-clock jump stops calls for long.
  *
- * <p>With {@code perMinute} 0 only the upstream's headers and 429s limit calls. Thread-safe: every method takes one
+ * <p>In a fleet cut off from Redis, the limit is this instance's share: {@code perMinute} divided by the instances
+ * seen, read at every call. With {@code perMinute} 0 only the upstream's headers and 429s limit calls. Thread-safe: every method takes one
  * short lock.
  */
 final class LocalBudget implements UpstreamBudget {
@@ -28,7 +30,7 @@ final class LocalBudget implements UpstreamBudget {
 
   private final BreakerClock clock;
   private final int perMinute;
-  private final int reserve;
+  private final IntSupplier instances;
   /** Monotonic times of the last calls, a ring of {@code perMinute}; {@code count} of them are in use. */
   private final long[] calls;
   private int head;
@@ -37,12 +39,16 @@ final class LocalBudget implements UpstreamBudget {
   private long pausedUntil;
 
   LocalBudget(int perMinute, BreakerClock clock) {
+    this(perMinute, () -> 1, clock);
+  }
+
+  LocalBudget(int perMinute, IntSupplier instances, BreakerClock clock) {
     if (perMinute < 0) {
       throw new IllegalArgumentException("perMinute must not be negative, was " + perMinute);
     }
     this.clock = Objects.requireNonNull(clock, "clock");
     this.perMinute = perMinute;
-    this.reserve = perMinute / 4;
+    this.instances = Objects.requireNonNull(instances, "instances");
     this.calls = new long[Math.max(1, perMinute)];
   }
 
@@ -60,7 +66,8 @@ final class LocalBudget implements UpstreamBudget {
       return Optional.empty();
     }
     expire(now);
-    int limit = hasFallback ? perMinute - reserve : perMinute;
+    int share = share();
+    int limit = hasFallback ? share - share / 4 : share;
     if (count >= limit) {
       // the call that must leave the window before one more is allowed
       long leaving = calls[(head + count - limit) % calls.length];
@@ -106,7 +113,12 @@ final class LocalBudget implements UpstreamBudget {
       return Long.MAX_VALUE;
     }
     expire(now);
-    return perMinute - count;
+    return Math.max(0, share() - count);
+  }
+
+  /** The calls this instance may make in a window: all of them, or its share of a fleet's. */
+  private int share() {
+    return Math.max(1, perMinute / Math.max(1, instances.getAsInt()));
   }
 
   private void expire(long now) {

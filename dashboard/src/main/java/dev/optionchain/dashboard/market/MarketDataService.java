@@ -80,27 +80,28 @@ public final class MarketDataService {
    * @param config the configuration
    * @param clock the service's one clock: breakers, freshness, budget, {@code asOf}
    * @param observer told of every upstream call and every answer (metrics, SLA)
+   * @param sharing what is shared with a fleet's other instances ({@link Sharing#NONE} alone)
    */
   public MarketDataService(Function<BreakerSettings, TradierClient> clients, MarketCache cache, CacheWriter writer,
       UpstreamBudget budget, CircuitBreakerRegistry registry, DashboardConfig config, BreakerClock clock,
-      MarketObserver observer) {
+      MarketObserver observer, Sharing sharing) {
     this.clock = clock;
     Duration unknownFor = config.cache().unknownSymbolsFor();
     this.unknownSymbols = unknownFor.isZero() ? null : Caffeine.newBuilder()
         .maximumSize(100_000).expireAfterWrite(unknownFor).ticker(clock::nanoTime).executor(Runnable::run).build();
-    Kinds k = new Kinds(clients, cache, writer, budget, registry, config, clock, observer);
-    quotes = k.fetcher(DashboardConfig.CURRENT_PRICE, cache.quotes(), (s, t, c) -> c.quote(s, t), q -> false,
-        s -> Optional.empty());
+    Kinds k = new Kinds(clients, cache, writer, budget, registry, config, clock, observer, sharing);
+    quotes = k.fetcher(DashboardConfig.CURRENT_PRICE, cache.quotes(), Quote.class, (s, t, c) -> c.quote(s, t),
+        q -> false, s -> Optional.empty());
     Fetcher<String, Quote> quotesForInfo = quotes;
-    infos = k.fetcher(DashboardConfig.TICKER_INFO, cache.infos(), (s, t, c) -> TickerInfo.of(c.quote(s, t)),
-        i -> false, s -> quotesForInfo.joinIfPresent(s)
-            .map(q -> new Cached<>(TickerInfo.of(q.value()), q.fetchedAt())));
-    history = k.fetcher(DashboardConfig.PRICE_HISTORY, cache.history(),
+    infos = k.fetcher(DashboardConfig.TICKER_INFO, cache.infos(), TickerInfo.class,
+        (s, t, c) -> TickerInfo.of(c.quote(s, t)), i -> false,
+        s -> quotesForInfo.joinIfPresent(s).map(q -> new Cached<>(TickerInfo.of(q.value()), q.fetchedAt())));
+    history = k.fetcher(DashboardConfig.PRICE_HISTORY, cache.history(), PriceHistory.class,
         (h, t, c) -> c.history(h.symbol(), h.interval(), h.start(), h.end(), t), h -> h.bars().isEmpty(),
         h -> Optional.empty());
-    expirations = k.fetcher(DashboardConfig.EXPIRATIONS, cache.expirations(), (s, t, c) -> c.expirations(s, t),
-        e -> e.dates().isEmpty(), s -> Optional.empty());
-    chains = k.fetcher(DashboardConfig.OPTIONS_CHAIN, cache.chains(),
+    expirations = k.fetcher(DashboardConfig.EXPIRATIONS, cache.expirations(), Expirations.class,
+        (s, t, c) -> c.expirations(s, t), e -> e.dates().isEmpty(), s -> Optional.empty());
+    chains = k.fetcher(DashboardConfig.OPTIONS_CHAIN, cache.chains(), OptionChain.class,
         (ch, t, c) -> c.chain(ch.symbol(), ch.expiration(), t), ch -> ch.contracts().isEmpty(),
         ch -> Optional.empty());
   }
@@ -120,10 +121,11 @@ public final class MarketDataService {
     final DashboardConfig config;
     final BreakerClock clock;
     final MarketObserver observer;
+    final Sharing sharing;
 
     Kinds(Function<BreakerSettings, TradierClient> clients, MarketCache cache, CacheWriter writer,
         UpstreamBudget budget, CircuitBreakerRegistry registry, DashboardConfig config, BreakerClock clock,
-        MarketObserver observer) {
+        MarketObserver observer, Sharing sharing) {
       this.clients = clients;
       this.writer = writer;
       this.budget = budget;
@@ -131,27 +133,30 @@ public final class MarketDataService {
       this.config = config;
       this.clock = clock;
       this.observer = observer;
+      this.sharing = sharing;
     }
 
-    <K, V> Fetcher<K, V> fetcher(String name, KeyedStore<K, V> store, ClientCall<K, V> call, Predicate<V> empty,
-        Function<K, Optional<Cached<V>>> shortcut) {
+    <K, V> Fetcher<K, V> fetcher(String name, KeyedStore<K, V> store, Class<V> type, ClientCall<K, V> call,
+        Predicate<V> empty, Function<K, Optional<Cached<V>>> shortcut) {
       BreakerSettings s = config.breaker(name);
-      CircuitBreaker breaker = CircuitBreaker.of(name, CircuitBreakerConfig.builder()
+      CircuitBreakerConfig.Builder cfg = CircuitBreakerConfig.builder()
           .failureThreshold(s.failureThreshold())
           .recoveryTimeout(s.recoveryTimeout())
           .recordExceptions(MarketDataService::isUpstreamFault)
           .ignoreExceptions(Fetcher::isRefusal)
-          .clock(clock)
-          .build());
+          .clock(clock);
+      sharing.trialGate(name).ifPresent(cfg::trialGate); // a fleet: one instance makes the trial call
+      CircuitBreaker breaker = CircuitBreaker.of(name, cfg.build());
       registry.register(name, breaker);
       TradierClient client = clients.apply(s);
       int entries = config.cache().memoryEntries();
       MemoryFreshAnswers<K, V> fresh = new MemoryFreshAnswers<>(entries, s.freshFor(), clock);
       memories.put(name, fresh);
       BiFunction<K, Duration, V> upstream = (key, timeout) -> call.apply(key, timeout, client);
+      SharedAnswers<K, V> shared = sharing.answers(s, type);
       return new Fetcher<>(name, config.breakersEnabled() ? breaker : null, s.requestTimeout(), fresh,
-          new LastGoodAnswers<>(entries, store, writer), budget, upstream, empty, shortcut, observer, clock,
-          MarketDataService.this::rememberUnknown);
+          new LastGoodAnswers<>(entries, store, writer, shared), budget, upstream, empty, shortcut, observer, clock,
+          MarketDataService.this::rememberUnknown, shared);
     }
   }
 

@@ -6,6 +6,8 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import dev.optionchain.breaker.BreakerClock;
 import dev.optionchain.dashboard.cache.Cached;
 import dev.optionchain.dashboard.config.FreshFor;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
@@ -13,8 +15,9 @@ import java.util.function.Function;
 
 /**
  * {@link FreshAnswers} in memory: a Caffeine {@link AsyncCache} of at most {@code maxEntries} answers, each expiring
- * {@link FreshFor#after its fresh-for} after it was fetched, timed by the service's monotonic clock (Caffeine's
- * {@code Ticker}), so tests move freshness with a {@code ManualClock}.
+ * {@link FreshFor#after its fresh-for} after it was fetched ({@link Cached#fetchedAt()}: an answer another instance
+ * of a fleet fetched a moment ago is fresh for what is left of its fresh-for, not for a whole one more), timed by the
+ * service's monotonic clock (Caffeine's {@code Ticker}), so tests move freshness with a {@code ManualClock}.
  *
  * <p>Single flight is the cache's own: the first caller of a missing key puts an incomplete future in the cache
  * and completes it on its own thread (no hop to another pool); later callers find that future and wait for it. A
@@ -45,12 +48,12 @@ final class MemoryFreshAnswers<K, V> implements FreshAnswers<K, V> {
         .expireAfter(new Expiry<K, Outcome<V>>() {
           @Override
           public long expireAfterCreate(K key, Outcome<V> value, long currentTime) {
-            return value.error() != null ? 0 : nanos(freshFor, clock);
+            return value.error() != null ? 0 : nanos(freshFor, value.answer().fetchedAt(), clock);
           }
 
           @Override
           public long expireAfterUpdate(K key, Outcome<V> value, long currentTime, long currentDuration) {
-            return value.error() != null ? 0 : nanos(freshFor, clock);
+            return value.error() != null ? 0 : nanos(freshFor, value.answer().fetchedAt(), clock);
           }
 
           @Override
@@ -61,9 +64,14 @@ final class MemoryFreshAnswers<K, V> implements FreshAnswers<K, V> {
         .buildAsync();
   }
 
-  private static long nanos(FreshFor freshFor, BreakerClock clock) {
+  /** What is left of the fresh-for of an answer fetched at {@code fetchedAt} (by this instance: all of it). */
+  private static long nanos(FreshFor freshFor, Instant fetchedAt, BreakerClock clock) {
     try {
-      return Math.max(0, freshFor.after(clock.now()).toNanos());
+      Duration age = Duration.between(fetchedAt, clock.now());
+      if (age.isNegative()) {
+        age = Duration.ZERO; // fetched by an instance whose clock is a little ahead
+      }
+      return Math.max(0, freshFor.after(fetchedAt).minus(age).toNanos());
     } catch (ArithmeticException e) {
       return Long.MAX_VALUE;
     }

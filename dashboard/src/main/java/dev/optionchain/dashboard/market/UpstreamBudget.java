@@ -61,6 +61,20 @@ public interface UpstreamBudget {
    * @return a {@link LocalBudget}
    */
   static UpstreamBudget local(int perMinute, dev.optionchain.breaker.BreakerClock clock) {
-    return new LocalBudget(perMinute, clock);
+    return new LocalBudget(perMinute, () -> 1, clock);
+  }
+
+  /**
+   * Returns the budget of one instance of a fleet cut off from the others: its share, {@code perMinute / instances},
+   * so that the fleet stays near the upstream's limit while it cannot count together.
+   *
+   * @param perMinute the fleet's calls allowed in any 60 seconds; 0 for none of our own
+   * @param instances the number of instances sharing it (read at every call; below 1 counts as 1)
+   * @param clock the service's clock (its monotonic reading)
+   * @return a {@link LocalBudget} of the share
+   */
+  static UpstreamBudget localShare(int perMinute, java.util.function.IntSupplier instances,
+      dev.optionchain.breaker.BreakerClock clock) {
+    return new LocalBudget(perMinute, instances, clock);
   }
 }

@@ -20,6 +20,20 @@ public final class BreakerHealth {
    * @return the fields, in order
    */
   public static Map<String, Object> of(CircuitBreakerRegistry registry, boolean enabled) {
+    return of(registry, enabled, null);
+  }
+
+  /**
+   * Returns the fields of {@link #of(CircuitBreakerRegistry, boolean)}, then {@code fleet}: {@code enabled},
+   * {@code connected}, {@code instanceId}, {@code instances} (ids seen in the last 30 s) and {@code trials} (breaker
+   * to the instance holding its trial lease).
+   *
+   * @param registry the breakers
+   * @param enabled whether upstream calls go through them
+   * @param fleet the fleet's status ({@code Fleet.status()}), or null to leave it out
+   * @return the fields, in order
+   */
+  public static Map<String, Object> of(CircuitBreakerRegistry registry, boolean enabled, Map<String, Object> fleet) {
     Map<String, Object> statuses = new LinkedHashMap<>();
     for (Map.Entry<String, CircuitBreakerStatus> e : registry.getStatusAll().entrySet()) {
       statuses.put(e.getKey(), e.getValue().toMap());
@@ -33,6 +47,9 @@ public final class BreakerHealth {
     m.put("closed", registry.getClosedBreakers());
     m.put("degraded", !open.isEmpty() || !halfOpen.isEmpty());
     m.put("breakersEnabled", enabled);
+    if (fleet != null) {
+      m.put("fleet", fleet);
+    }
     return m;
   }
 }

@@ -42,6 +42,7 @@ final class HistoryController {
       m.put("at", t.at().toString());
       m.put("reason", t.reason());
       m.put("failureCount", t.failureCount());
+      m.put("origin", t.origin().orElse(null));
       out.add(m);
     }
     ctx.json(Map.of("transitions", out));

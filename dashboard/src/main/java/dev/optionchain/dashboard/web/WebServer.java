@@ -13,7 +13,9 @@ import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import java.net.URI;
 import java.util.Optional;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -54,10 +56,11 @@ public final class WebServer implements AutoCloseable {
    * @param events the SSE hub of breaker transitions
    * @param history the breakers' persisted history
    * @param metrics the service's metrics, served at {@code /metrics}
+   * @param fleet the fleet's part of the breakers' health check
    */
   public record Backend(MarketDataService market, CircuitBreakerRegistry breakers, BreakerClock clock,
       BooleanSupplier databaseOpen, Optional<URI> simulator, EventHub events, BreakerHistory history,
-      DashboardMetrics metrics) {}
+      DashboardMetrics metrics, Supplier<Map<String, Object>> fleet) {}
 
   /**
    * Starts the server.
@@ -70,7 +73,8 @@ public final class WebServer implements AutoCloseable {
     CircuitBreakerRegistry registry = backend.breakers();
     Optional<URI> simulator = backend.simulator();
     MarketController marketApi = new MarketController(backend.market(), backend.clock());
-    HealthController health = new HealthController(registry, config.breakersEnabled(), backend.databaseOpen());
+    HealthController health = new HealthController(registry, config.breakersEnabled(), backend.databaseOpen(),
+        backend.fleet());
     HistoryController history = new HistoryController(backend.history(), registry);
     AdminController admin = new AdminController(registry, config.adminToken());
     QueuedThreadPool pool = new QueuedThreadPool(200, 8, 60_000);

@@ -26,12 +26,12 @@ import java.util.function.IntUnaryOperator;
  * A webhook receiver on a free local port: records every request and answers with a status chosen per request
  * number; can hang until released, to play a stuck receiver.
  */
-final class WebhookReceiver implements AutoCloseable {
+public final class WebhookReceiver implements AutoCloseable {
 
   /** One request as received. */
-  record Received(String method, String contentType, String body) {
+  public record Received(String method, String contentType, String body) {
     /** Parses the body, keeping the order of its fields. */
-    LinkedHashMap<String, Object> json() {
+    public LinkedHashMap<String, Object> json() {
       try {
         return JSON.readValue(body, new TypeReference<LinkedHashMap<String, Object>>() {});
       } catch (IOException e) {
@@ -59,7 +59,7 @@ final class WebhookReceiver implements AutoCloseable {
     server.start();
   }
 
-  static WebhookReceiver start() {
+  public static WebhookReceiver start() {
     try {
       return new WebhookReceiver();
     } catch (IOException e) {
@@ -90,7 +90,7 @@ final class WebhookReceiver implements AutoCloseable {
   }
 
   /** The webhook URL. */
-  URI uri() {
+  public URI uri() {
     return URI.create("http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort() + "/hook");
   }
 
@@ -128,7 +128,7 @@ final class WebhookReceiver implements AutoCloseable {
   }
 
   /** The requests received so far, in order. */
-  List<Received> received() {
+  public List<Received> received() {
     return List.copyOf(received);
   }
 

@@ -70,6 +70,38 @@ class SettingsTest {
   }
 
   @Test
+  void fleetModeIsOffByDefaultAndItsSettingsAreValidated() {
+    FleetSettings off = DashboardConfig.from(Settings.defaults()).fleet();
+    assertThat(off.enabled()).isFalse();
+    assertThat(off.instanceId()).endsWith(":8080");
+    assertThat(off.commandTimeout()).isEqualTo(Duration.ofMillis(50));
+    assertThat(off.trialLease()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(off.lastGoodFor()).isEqualTo(Duration.ofDays(1));
+    assertThat(DashboardConfig.from(Settings.defaults().with(Map.of("server.port", "0"), "test")).fleet()
+        .instanceId()).matches(".+:" + ProcessHandle.current().pid() + "-[0-9a-f]+");
+    FleetSettings on = DashboardConfig.from(Settings.defaults().with(Map.of("fleet.redis-url",
+        "redis://127.0.0.1:6379/0", "fleet.instance-id", "web-1"), "test")).fleet();
+    assertThat(on.enabled()).isTrue();
+    assertThat(on.instanceId()).isEqualTo("web-1");
+    for (Map.Entry<String, String> bad : Map.of("fleet.redis-url", "http://127.0.0.1:6379",
+        "fleet.instance-id", "web 1", "fleet.command-timeout", "0s", "fleet.trial-lease", "soon",
+        "fleet.max-answer-bytes", "12").entrySet()) {
+      assertThatThrownBy(() -> DashboardConfig.from(Settings.defaults().with(Map.of(bad.getKey(), bad.getValue()),
+          "test"))).as(bad.toString()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(bad.getKey());
+    }
+  }
+
+  @Test
+  void theRedisPasswordIsASecret() {
+    Settings s = Settings.defaults().with(Map.of("fleet.redis-url", "redis://:r3disPassw0rd@cache.internal:6379/2"),
+        "test");
+    DashboardConfig c = DashboardConfig.from(s);
+    assertThat(c.toString()).doesNotContain("r3disPassw0rd").contains("cache.internal");
+    assertThat(s.toString()).doesNotContain("r3disPassw0rd");
+    assertThat(c.secrets().redact("AUTH failed for r3disPassw0rd")).isEqualTo("AUTH failed for ****");
+  }
+
+  @Test
   void environmentVariablesOverrideByTheirOcdNames() {
     assertThat(Settings.envName("server.port")).isEqualTo("OCD_SERVER_PORT");
     assertThat(Settings.envName("breaker.options_chain.recovery-timeout"))

@@ -92,7 +92,7 @@ class BreakerAccountingTest {
       CircuitBreakerRegistry registry) {
     return new MarketDataService(
         s -> new TradierClient(URI.create(sim.baseUrl()), null, s.connectTimeout(), clock, budget::observe),
-        cache, writer, budget, registry, config, clock, MarketObserver.NONE);
+        cache, writer, budget, registry, config, clock, MarketObserver.NONE, Sharing.NONE);
   }
 
   private long upstreamQuotes() {

@@ -79,4 +79,17 @@ class LocalBudgetTest {
         .isEmpty();
     assertThat(budget.pause(Duration.ofSeconds(7))).as("a wait under the cap is kept").isEqualTo(Duration.ofSeconds(7));
   }
+
+  @Test
+  void aFleetInstanceCutOffFromTheOthersSpendsOnlyItsShare() {
+    int[] instances = {3};
+    LocalBudget budget = new LocalBudget(120, () -> instances[0], clock);
+    int allowed = 0;
+    while (budget.tryAcquire(false).isEmpty()) {
+      allowed++;
+    }
+    assertThat(allowed).isEqualTo(40);
+    instances[0] = 0; // no heartbeat seen yet: counts as one
+    assertThat(budget.tryAcquire(false)).isEmpty();
+  }
 }

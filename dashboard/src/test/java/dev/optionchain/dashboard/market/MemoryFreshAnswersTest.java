@@ -61,6 +61,18 @@ class MemoryFreshAnswersTest {
   }
 
   @Test
+  void anAnswerFetchedEarlierElsewhereIsFreshOnlyForWhatIsLeftOfItsFreshFor() {
+    MemoryFreshAnswers<String, String> fresh = new MemoryFreshAnswers<>(100, FreshFor.of(Duration.ofSeconds(2)), clock);
+    // another instance of a fleet fetched it 1.5 s ago
+    Cached<String> shared = new Cached<>("AAPL from b", clock.now().minusMillis(1500));
+    assertThat(fresh.get("AAPL", k -> shared)).isEqualTo(shared);
+    clock.advance(Duration.ofMillis(499));
+    assertThat(fresh.joinIfPresent("AAPL")).contains(shared);
+    clock.advance(Duration.ofMillis(1));
+    assertThat(fresh.joinIfPresent("AAPL")).as("2 s after it was fetched, not after it arrived").isEmpty();
+  }
+
+  @Test
   void zeroFreshForKeepsNothing() {
     MemoryFreshAnswers<String, String> fresh = new MemoryFreshAnswers<>(100, FreshFor.of(Duration.ZERO), clock);
     fresh.get("AAPL", this::load);

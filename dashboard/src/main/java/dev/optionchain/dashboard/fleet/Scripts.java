@@ -1,0 +1,112 @@
+package dev.optionchain.dashboard.fleet;
+
+/**
+ * The Lua scripts the fleet runs in Redis: each is one atomic step and one round trip. Time inside a script is
+ * Redis's own ({@code TIME}), so the instances' wall clocks never need to agree. Keys are passed as {@code KEYS}.
+ */
+final class Scripts {
+
+  private Scripts() {}
+
+  /** Redis's clock in milliseconds, at the top of scripts that need it. */
+  private static final String NOW = "local t = redis.call('TIME')\n"
+      + "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n";
+
+  /**
+   * The upstream budget: a sliding log of the fleet's calls in the last window (a sorted set scored by Redis time),
+   * plus a pause the upstream asked for. KEYS: log, pause. ARGV: limit, window ms, member. Returns
+   * {@code {1, 0, count}} when the call may go ahead (and was logged), {@code {0, wait ms, count}} otherwise.
+   */
+  static final String BUDGET = NOW
+      + "local paused = redis.call('PTTL', KEYS[2])\n"
+      + "local window = tonumber(ARGV[2])\n"
+      + "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)\n"
+      + "local n = redis.call('ZCARD', KEYS[1])\n"
+      + "if paused > 0 then return {0, paused, n} end\n"
+      + "local limit = tonumber(ARGV[1])\n"
+      + "if n >= limit then\n"
+      + "  local oldest = redis.call('ZRANGE', KEYS[1], n - limit, n - limit, 'WITHSCORES')\n"
+      + "  return {0, math.max(1, tonumber(oldest[2]) + window - now), n}\n"
+      + "end\n"
+      + "redis.call('ZADD', KEYS[1], now, ARGV[3])\n"
+      + "redis.call('PEXPIRE', KEYS[1], window + 1000)\n"
+      + "return {1, 0, n + 1}\n";
+
+  /** Pauses the budget for ARGV[1] ms unless a longer pause is set. KEYS: pause. */
+  static final String PAUSE = "local left = redis.call('PTTL', KEYS[1])\n"
+      + "if left < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) end\n"
+      + "return {1}\n";
+
+  /**
+   * A memory miss: the fresh answer if another instance put one; else the fetch lock (this instance fetches); else
+   * how long the holder may still fetch. KEYS: fresh, lock. ARGV: instance, lock ms. Returns {@code {1, answer}},
+   * {@code {2, ''}} (locked by us) or {@code {3, lock pttl}}.
+   */
+  static final String FRESH = "local v = redis.call('GET', KEYS[1])\n"
+      + "if v then return {1, v} end\n"
+      + "local holder = redis.call('GET', KEYS[2])\n"
+      + "if (not holder) or holder == ARGV[1] then\n"
+      + "  redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])\n"
+      + "  return {2, ''}\n"
+      + "end\n"
+      + "return {3, tostring(redis.call('PTTL', KEYS[2]))}\n";
+
+  /**
+   * After a fetch: the answer as fresh (ARGV[2] ms, 0 = not) and as the last good one (ARGV[3] ms, 0 = not), the
+   * lock released if ours, the notice published. KEYS: fresh, last good, lock. ARGV: answer, fresh ms, last good ms,
+   * instance, channel, notice.
+   */
+  static final String FETCHED = "if tonumber(ARGV[2]) > 0 then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end\n"
+      + "if tonumber(ARGV[3]) > 0 then redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[3]) end\n"
+      + "if redis.call('GET', KEYS[3]) == ARGV[4] then redis.call('DEL', KEYS[3]) end\n"
+      + "redis.call('PUBLISH', ARGV[5], ARGV[6])\n"
+      + "return {1}\n";
+
+  /**
+   * A breaker's decision: the state key set for ARGV[2] ms (0 = deleted, -1 = left as it is) and the message
+   * published. KEYS: state. ARGV: message, ms, channel.
+   */
+  static final String DECIDED = "local ms = tonumber(ARGV[2])\n"
+      + "if ms > 0 then redis.call('SET', KEYS[1], ARGV[1], 'PX', ms)\n"
+      + "elseif ms == 0 then redis.call('DEL', KEYS[1]) end\n"
+      + "redis.call('PUBLISH', ARGV[3], ARGV[1])\n"
+      + "return {1}\n";
+
+  /**
+   * One more failure in a row of a breaker, counted across the fleet, for ARGV[1] ms. KEYS: the count. Returns
+   * {@code {count}}.
+   */
+  static final String FAILED = "local n = redis.call('INCR', KEYS[1])\n"
+      + "redis.call('PEXPIRE', KEYS[1], ARGV[1])\n"
+      + "return {n}\n";
+
+  /** Every breaker's state key and its time to live. KEYS: the state keys. Returns {@code {value or '', pttl}...}. */
+  static final String STATES = "local out = {}\n"
+      + "for i = 1, #KEYS do\n"
+      + "  out[#out + 1] = redis.call('GET', KEYS[i]) or ''\n"
+      + "  out[#out + 1] = redis.call('PTTL', KEYS[i])\n"
+      + "end\n"
+      + "return out\n";
+
+  /**
+   * The trial lease: taken if free or already ours, for ARGV[2] ms. KEYS: lease. ARGV: instance, ms. Returns 1 when
+   * this instance holds it (as a list of one).
+   */
+  static final String LEASE = "local cur = redis.call('GET', KEYS[1])\n"
+      + "if (not cur) or cur == ARGV[1] then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return {1} end\n"
+      + "return {0}\n";
+
+  /**
+   * The heartbeat: this instance seen now; the instances seen in the last ARGV[2] ms; the budget's calls in the last
+   * ARGV[3] ms; each breaker's trial-lease holder. KEYS: instances, budget log, lease keys... ARGV: instance, seen ms,
+   * budget window ms. Returns {@code {instances, budget count, holders}}.
+   */
+  static final String HEARTBEAT = NOW
+      + "redis.call('ZADD', KEYS[1], now, ARGV[1])\n"
+      + "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[2]))\n"
+      + "redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) * 2)\n"
+      + "local holders = {}\n"
+      + "for i = 3, #KEYS do holders[#holders + 1] = redis.call('GET', KEYS[i]) or '' end\n"
+      + "return {redis.call('ZRANGE', KEYS[1], 0, -1), redis.call('ZCOUNT', KEYS[2], now - tonumber(ARGV[3]), '+inf'),"
+      + " holders}\n";
+}

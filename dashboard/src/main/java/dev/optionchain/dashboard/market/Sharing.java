@@ -1,0 +1,45 @@
+package dev.optionchain.dashboard.market;
+
+import dev.optionchain.breaker.TrialGate;
+import dev.optionchain.dashboard.config.BreakerSettings;
+import java.util.Optional;
+
+/**
+ * What the market-data service shares with the other instances of a fleet ({@code docs/fleet.md}): who may make a
+ * breaker's trial call, and the answers of each kind. The upstream budget is shared through {@link UpstreamBudget}.
+ * A single instance shares nothing ({@link #NONE}). Implementations are thread-safe.
+ */
+public interface Sharing {
+
+  /** A single instance: no trial gate, nothing shared. */
+  Sharing NONE = new Sharing() {
+    @Override
+    public Optional<TrialGate> trialGate(String breaker) {
+      return Optional.empty();
+    }
+
+    @Override
+    public <K, V> SharedAnswers<K, V> answers(BreakerSettings kind, Class<V> type) {
+      return SharedAnswers.none();
+    }
+  };
+
+  /**
+   * Returns the gate a breaker consults before its trial call, so that one instance of the fleet makes it.
+   *
+   * @param breaker the breaker's name
+   * @return the gate, or empty for none
+   */
+  Optional<TrialGate> trialGate(String breaker);
+
+  /**
+   * Returns the shared answers of one kind of data.
+   *
+   * @param kind the kind's breaker settings: its name, fresh-for and request timeout
+   * @param type the answers' class
+   * @param <K> the key
+   * @param <V> the answer
+   * @return the shared answers
+   */
+  <K, V> SharedAnswers<K, V> answers(BreakerSettings kind, Class<V> type);
+}
