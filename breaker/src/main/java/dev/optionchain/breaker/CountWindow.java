@@ -1,8 +1,5 @@
 package dev.optionchain.breaker;
 
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReferenceArray;
-
 /**
  * A window over the last {@code size} calls of a CLOSED period.
  *
@@ -13,8 +10,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * they stood when each bucket began; its failures are the current count minus the count at the start of its oldest
  * bucket. Only failures and slow calls (and readers) look at positions, so the snapshots are taken lazily, by the first
  * of them to reach a new bucket, before it counts itself: a bucket it skipped held only successes, so its snapshot is
- * exact. A snapshot is immutable and published with a compare-and-set on the last bucket index, as in
- * {@link TimeWindow}: no lock, and a failure costs a constant amount of work however large the window.
+ * exact. The snapshots are {@link BucketSnapshots}, as in {@link TimeWindow}: no lock, and a failure costs a constant
+ * amount of work however large the window.
  *
  * <p>Up to {@value #MAX_BUCKETS} calls the step is 1 and the window is exactly the last {@code size} calls. A larger
  * window has {@code step = ceil(size / MAX_BUCKETS)} and slides a step at a time: it covers the last {@code size} to
@@ -28,27 +25,15 @@ final class CountWindow extends RateWindow {
   private final int size;
   private final long step;
   private final int buckets;
-  private final AtomicLong lastIndex = new AtomicLong();
-  private final AtomicReferenceArray<Snapshot> ring;
-
-  /**
-   * The cumulative failure and slow-call counts when each bucket of {@code first..last} began (the same for all: only
-   * successes completed in the skipped ones). One object serves every slot of the span, so an observation allocates
-   * one object however many buckets it covers.
-   */
-  private record Snapshot(long first, long last, long failures, long slow) {
-    boolean covers(long index) {
-      return first <= index && index <= last;
-    }
-  }
+  /** The failure and slow-call counts when each recent bucket began (calls are positions, not snapshotted). */
+  private final BucketSnapshots snapshots;
 
   CountWindow(TripPolicy.FailureRate rate, boolean slowTracked, int size) {
     super(rate, slowTracked);
     this.size = size;
     this.step = (size + MAX_BUCKETS - 1) / MAX_BUCKETS;
     this.buckets = (int) ((size + step - 1) / step);
-    this.ring = new AtomicReferenceArray<>(buckets + 1);
-    ring.set(0, new Snapshot(0, 0, 0, 0));
+    this.snapshots = new BucketSnapshots(buckets);
   }
 
   /**
@@ -122,48 +107,15 @@ final class CountWindow extends RateWindow {
     }
     long newest = bucket(position);
     long oldest = bucket(Math.max(1L, position - size + 1));
-    Snapshot base = baseFor(oldest, newest);
+    BucketSnapshots.Snapshot base = snapshots.baseFor(oldest, newest);
     if (base == null) {
       return contents(position - oldest * step, 0, 0);
     }
-    return contents(position - oldest * step, failures - base.failures, slow - base.slow);
+    return contents(position - oldest * step, failures - base.failures(), slow - base.slow());
   }
 
   /** Stores the snapshots of the buckets begun since the last one observed, up to {@code index}. */
   private void observe(long index) {
-    for (;;) {
-      long last = lastIndex.get();
-      if (last >= index) {
-        return;
-      }
-      if (lastIndex.compareAndSet(last, index)) {
-        long first = Math.max(last + 1, index - buckets);
-        Snapshot span = new Snapshot(first, index, counts.sum(FAILURES), counts.sum(SLOW));
-        for (long j = first; j <= index; j++) {
-          ring.set(slot(j), span);
-        }
-        return;
-      }
-    }
-  }
-
-  /** The snapshot of bucket {@code oldest}, or, while its writer is still storing it, the earliest later one. */
-  private Snapshot baseFor(long oldest, long newest) {
-    Snapshot exact = ring.get(slot(oldest));
-    if (exact != null && exact.covers(oldest)) {
-      return exact;
-    }
-    Snapshot best = null;
-    for (int i = 0; i < ring.length(); i++) {
-      Snapshot s = ring.get(i);
-      if (s != null && s.last >= oldest && s.first <= newest && (best == null || s.first < best.first)) {
-        best = s;
-      }
-    }
-    return best;
-  }
-
-  private int slot(long index) {
-    return (int) (index % (buckets + 1));
+    snapshots.observe(index, counts, false);
   }
 }
