@@ -135,12 +135,13 @@ public final class MarketDataService {
     <K, V> Fetcher<K, V> fetcher(String name, KeyedStore<K, V> store, ClientCall<K, V> call, Predicate<V> empty,
         Function<K, Optional<Cached<V>>> shortcut) {
       BreakerSettings s = config.breaker(name);
-      CircuitBreaker breaker = CircuitBreaker.of(name, CircuitBreakerConfig.builder()
+      CircuitBreakerConfig.Builder breakerConfig = CircuitBreakerConfig.builder()
           .failureThreshold(s.failureThreshold())
           .recoveryTimeout(s.recoveryTimeout())
           .recordExceptions(MarketDataService::isUpstreamFault)
-          .clock(clock)
-          .build());
+          .clock(clock);
+      s.slowCallDuration().ifPresent(breakerConfig::slowCallDuration); // a slow success counts as a failure
+      CircuitBreaker breaker = CircuitBreaker.of(name, breakerConfig.build());
       registry.register(name, breaker);
       TradierClient client = clients.apply(s);
       int entries = config.cache().memoryEntries();
