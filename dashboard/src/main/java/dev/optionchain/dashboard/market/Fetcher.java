@@ -25,9 +25,11 @@ import org.slf4j.LoggerFactory;
  * One kind of market data, fetched the same way for every kind. {@link #get} reads top to bottom:
  * <ol>
  *   <li><b>memory</b>: a fresh answer ({@link FreshAnswers}), with its real {@code asOf}; else</li>
+ *   <li><b>bulkhead</b>: a place among the requests waiting for this kind's upstream ({@link Bulkhead}), or the
+ *       fallback at once;</li>
  *   <li><b>single flight</b>: the first caller of the key loads it, the others wait for that load;</li>
- *   <li><b>budget</b>: no upstream call when the breaker is open or the upstream budget is spent
- *       ({@link UpstreamBudget});</li>
+ *   <li><b>budget</b>: no upstream call when the breaker is open, the bulkhead has no place for one more call, or the
+ *       upstream budget is spent ({@link UpstreamBudget});</li>
  *   <li><b>breaker</b>: the breaker-protected call is the upstream call and nothing else;</li>
  *   <li><b>client</b>: {@code upstream.apply(key, timeout)};</li>
  *   <li><b>writer</b>: a good answer goes to memory and, off the request path, to DuckDB
@@ -48,6 +50,8 @@ final class Fetcher<K, V> {
 
   /** Default pause after a 429 that named no wait (Tradier's rate-limit window is one minute). */
   static final Duration DEFAULT_RATE_LIMIT_WAIT = Duration.ofSeconds(60);
+  /** When a request refused by the bulkhead is told to ask again: a place frees up as soon as one call ends. */
+  static final Duration BULKHEAD_RETRY_AFTER = Duration.ofSeconds(1);
 
   /** Why the upstream was not used or failed; shared by every caller waiting on the load. Stackless. */
   static final class Refusal extends RuntimeException {
@@ -72,6 +76,7 @@ final class Fetcher<K, V> {
   private final MarketObserver observer;
   private final BreakerClock clock;
   private final Function<String, RuntimeException> unknownSymbol;
+  private final Bulkhead bulkhead;
 
   /**
    * @param name the breaker's name, also the kind's
@@ -86,11 +91,12 @@ final class Fetcher<K, V> {
    * @param observer metrics and SLA
    * @param clock the service's clock
    * @param unknownSymbol told of a symbol the upstream does not know; returns the exception to throw
+   * @param bulkhead how many requests may wait for this kind's upstream, and how many of its calls may be in flight
    */
   Fetcher(String name, CircuitBreaker breaker, Duration timeout, FreshAnswers<K, V> fresh,
       LastGoodAnswers<K, V> lastGood, UpstreamBudget budget, BiFunction<K, Duration, V> upstream,
       Predicate<V> empty, Function<K, Optional<Cached<V>>> shortcut, MarketObserver observer, BreakerClock clock,
-      Function<String, RuntimeException> unknownSymbol) {
+      Function<String, RuntimeException> unknownSymbol, Bulkhead bulkhead) {
     this.name = name;
     this.breaker = breaker;
     this.timeout = timeout;
@@ -103,6 +109,7 @@ final class Fetcher<K, V> {
     this.observer = observer;
     this.clock = clock;
     this.unknownSymbol = unknownSymbol;
+    this.bulkhead = bulkhead;
   }
 
   /**
@@ -115,14 +122,32 @@ final class Fetcher<K, V> {
    * @throws DataUnavailableException if neither the upstream nor the cache has it
    */
   Sourced<V> get(K key) {
+    Optional<Cached<V>> ready = fresh.peek(key); // a fresh answer waits for nothing: no place needed
     Cached<V> answer;
     try {
-      answer = fresh.get(key, this::load);
+      answer = ready.isPresent() ? ready.get() : waitFor(key);
     } catch (Refusal refused) {
       return fallback(key, refused.why);
     }
     observer.served(name, Sourced.Source.LIVE);
     return Sourced.live(answer.value(), answer.fetchedAt());
+  }
+
+  /** Loads the key, or waits for its load in flight, holding a waiting place of the bulkhead meanwhile. */
+  private Cached<V> waitFor(K key) {
+    if (!bulkhead.tryEnter()) {
+      throw busy("requests waiting", "max-waiting-requests", bulkhead.maxWaiting());
+    }
+    try {
+      return fresh.get(key, this::load);
+    } finally {
+      bulkhead.leave();
+    }
+  }
+
+  private Refusal busy(String what, String setting, int max) {
+    return new Refusal(new Fallback(name, Cause.BULKHEAD_FULL, Optional.of(BULKHEAD_RETRY_AFTER), max + " " + what
+        + " for the upstream of '" + name + "' already (breaker." + name + "." + setting + "); upstream not called"));
   }
 
   /**
@@ -135,7 +160,10 @@ final class Fetcher<K, V> {
     return fresh.peek(key);
   }
 
-  /** The single flight's load: budget, breaker, client, writer. Runs once per key at a time. */
+  /**
+   * The single flight's load: a call place of the bulkhead, the budget, the breaker, the client, the writer. Runs
+   * once per key at a time.
+   */
   private Cached<V> load(K key) {
     Optional<Cached<V>> derived = shortcut.apply(key);
     if (derived.isPresent()) {
@@ -143,16 +171,27 @@ final class Fetcher<K, V> {
       return derived.get();
     }
     boolean known = lastGood.knows(key);
-    boolean admittedByBudget = false;
-    if (breaker == null || !breaker.isOpen()) { // an open breaker rejects without spending the budget
+    if (breaker != null && breaker.isOpen()) { // rejects without a call place or the budget
+      return fetch(key, known, false);
+    }
+    if (!bulkhead.tryCall()) { // before the budget, so that a refusal spends nothing
+      throw busy("calls in flight", "max-concurrent-calls", bulkhead.maxCalls());
+    }
+    try {
       Optional<Duration> wait = budget.tryAcquire(known);
       if (wait.isPresent()) {
         throw new Refusal(new Fallback(name, Cause.RATE_LIMITED, Optional.of(wait.get()),
             "upstream budget spent (upstream.rate-limit-per-minute, or the upstream's X-Ratelimit headers); "
                 + "upstream not called"));
       }
-      admittedByBudget = true;
+      return fetch(key, known, true);
+    } finally {
+      bulkhead.endCall();
     }
+  }
+
+  /** The breaker, the client, then the answer to memory and the writer; {@code admittedByBudget}: refund if refused. */
+  private Cached<V> fetch(K key, boolean known, boolean admittedByBudget) {
     V value;
     try {
       value = breaker == null ? call(key, known) : breaker.call(() -> call(key, known));

@@ -103,10 +103,11 @@ final class MemoryFreshAnswers<K, V> implements FreshAnswers<K, V> {
     if (f == null || !f.isDone() || f.join().error() != null) {
       return Optional.empty();
     }
+    hits.increment();
     return Optional.of(f.join().answer());
   }
 
-  /** @return answers served from memory */
+  /** @return answers served from memory, by {@link #get} or {@link #peek} */
   long hits() {
     return hits.sum();
   }
