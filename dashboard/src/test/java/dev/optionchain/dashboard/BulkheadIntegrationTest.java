@@ -128,7 +128,7 @@ class BulkheadIntegrationTest {
       requests.add(r);
     }
     await(() -> {
-      Workers w = Workers.now();
+      WorkerThreads w = WorkerThreads.now();
       return answered.get() + w.inMarket() >= clients || w.exhausted();
     }, "every request answered or waiting for the upstream, or no worker thread left");
     int liveBefore = liveAnswers(requests);
@@ -160,33 +160,6 @@ class BulkheadIntegrationTest {
       }
     }
     assertThat(waitedForTheUpstream).as("some requests waited for the slow upstream and got its answer").isPositive();
-  }
-
-  /** Threads of the main port's pool: how many there are, idle, and serving a request inside the market service. */
-  private record Workers(int total, int idle, int inMarket) {
-    static Workers now() {
-      int total = 0;
-      int idle = 0;
-      int inMarket = 0;
-      for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
-        if (!e.getKey().getName().startsWith("dashboard-http")) {
-          continue;
-        }
-        total++;
-        String stack = java.util.Arrays.toString(e.getValue());
-        if (stack.contains("dev.optionchain.dashboard.market.")) {
-          inMarket++;
-        } else if (stack.contains("idleJobPoll") || stack.contains("reservedWait")) {
-          idle++;
-        }
-      }
-      return new Workers(total, idle, inMarket);
-    }
-
-    /** The pool has grown to its maximum and no thread of it is idle: a new request would be queued. */
-    boolean exhausted() {
-      return total >= 200 && idle == 0;
-    }
   }
 
   private static int liveAnswers(List<CompletableFuture<HttpResponse<String>>> requests) {

@@ -9,6 +9,8 @@ import io.javalin.http.Context;
 import java.lang.management.ManagementFactory;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
@@ -20,7 +22,10 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * The server's listeners and their limits.
  *
  * <ul>
- *   <li>The main listener ({@code server.host:server.port}): at most {@link ServerLimits#maxConnections()}
+ *   <li>The main listener ({@code server.host:server.port}), with its own {@value #MAIN_IO_THREADS} network threads
+ *       (acceptor, selector, turning accepted sockets into connections; requests are handled by the server's worker
+ *       threads, {@link #workers}), so that a new connection is taken in even when every worker is busy: at most
+ *       {@link ServerLimits#maxConnections()}
  *       connections (Jetty's {@link NetworkConnectionLimit}: at the limit it stops accepting, and new connections
  *       wait in the kernel's accept queue, costing this process no file handle), the idle timeout, and the
  *       {@link RequestDeadline}.</li>
@@ -44,6 +49,11 @@ final class Listeners {
   static final int MANAGEMENT_MAX_CONNECTIONS = 50;
   /** Threads of the management listener (acceptor and selector included). */
   static final int MANAGEMENT_THREADS = 8;
+  /**
+   * Threads of the main listener's network side: its acceptor, its selector, and the short tasks that turn an accepted
+   * socket into a connection. Requests are handled by the server's worker threads, never by these.
+   */
+  static final int MAIN_IO_THREADS = 8;
 
   private final DashboardConfig config;
   private final RequestDeadline deadline;
@@ -79,7 +89,9 @@ final class Listeners {
       int port) {
     ServerConnector c;
     if (own == null) {
-      c = new ServerConnector(server, new HttpConnectionFactory(http));
+      QueuedThreadPool io = new QueuedThreadPool(MAIN_IO_THREADS, 2);
+      io.setName("dashboard-io");
+      c = new ServerConnector(server, io, null, null, 1, 1, new HttpConnectionFactory(http));
     } else {
       QueuedThreadPool threads = new QueuedThreadPool(MANAGEMENT_THREADS, 2);
       threads.setName("dashboard-management");
@@ -91,6 +103,17 @@ final class Listeners {
     c.setIdleTimeout(config.limits().idleTimeout().toMillis());
     c.addBean(deadline);
     return c;
+  }
+
+  /**
+   * Returns the threads that handle the requests of a listener: the management listener's own, or for the main
+   * listener the server's worker threads (its own threads only read and write the network).
+   *
+   * @param connector the listener a request came in on
+   * @return where to run its handling
+   */
+  Executor workers(Connector connector) {
+    return connector == management ? connector.getExecutor() : connector.getServer().getThreadPool();
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.optionchain.dashboard.web;
 import dev.optionchain.breaker.BreakerClock;
 import dev.optionchain.breaker.CircuitBreakerRegistry;
 import dev.optionchain.dashboard.config.DashboardConfig;
+import dev.optionchain.dashboard.config.ServerLimits;
 import dev.optionchain.dashboard.events.EventHub;
 import dev.optionchain.dashboard.history.BreakerHistory;
 import dev.optionchain.dashboard.market.MarketDataService;
@@ -73,7 +74,7 @@ public final class WebServer implements AutoCloseable {
     HealthController health = new HealthController(registry, config.breakersEnabled(), backend.databaseOpen());
     HistoryController history = new HistoryController(backend.history(), registry);
     AdminController admin = new AdminController(registry, config.adminToken());
-    QueuedThreadPool pool = new QueuedThreadPool(200, 8, 60_000);
+    QueuedThreadPool pool = new QueuedThreadPool(ServerLimits.WORKER_THREADS, 8, 60_000);
     pool.setName("dashboard-http");
     Listeners listeners = new Listeners(config);
     Authority authority = new Authority(config.adminToken(), config.host());
@@ -89,14 +90,15 @@ public final class WebServer implements AutoCloseable {
         http.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES);
         http.addCustomizer(headerCountLimit(MAX_REQUEST_HEADERS));
       });
+      DashboardMetrics metrics = backend.metrics();
       cfg.jetty.modifyServer(server -> {
         server.insertHandler(new BrowserHeaders());
+        server.insertHandler(new ProbesFirst(backend.databaseOpen(), metrics::recordHttp, listeners::workers));
         server.setErrorHandler(new JsonErrorHandler(BrowserHeaders::addTo));
       });
       cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
       cfg.staticFiles.add("/public", Location.CLASSPATH);
       cfg.staticFiles.enableWebjars();
-      DashboardMetrics metrics = backend.metrics();
       cfg.requestLogger.http((ctx, ms) -> {
         Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
         metrics.recordHttp(ctx.method().name(), matched == null ? null : matched.path, ctx.statusCode(),
