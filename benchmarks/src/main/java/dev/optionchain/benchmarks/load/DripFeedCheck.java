@@ -115,6 +115,8 @@ public final class DripFeedCheck {
         System.out.println(management.row("management listener", PROBE_TIMEOUT));
       }
       System.out.println();
+      System.out.println("failed probes, by what failed: main port " + main.failures() + (management == null ? ""
+          : ", management listener " + management.failures()));
       System.out.printf("service: at most %d connections open on the main port, at most %d file handles, %d "
           + "drip-feeders shed for newer connections, %d cut by the read deadline (%d samples of /metrics missed)%n",
           maxServerConnections, maxServerFiles, shed, cut, missedSamples);

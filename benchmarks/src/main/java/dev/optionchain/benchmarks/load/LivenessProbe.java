@@ -6,11 +6,14 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,6 +27,7 @@ final class LivenessProbe {
   private final Duration period;
   private final Duration timeout;
   private final List<Long> micros = new ArrayList<>();
+  private final Map<String, Integer> failures = new TreeMap<>();
   private int failed;
   private Thread thread;
 
@@ -54,10 +58,12 @@ final class LivenessProbe {
   private void loop(long end) {
     while (System.nanoTime() < end) {
       long started = System.nanoTime();
-      long took = once();
+      String[] why = new String[1];
+      long took = once(why);
       synchronized (this) {
         if (took < 0) {
           failed++;
+          failures.merge(why[0], 1, Integer::sum);
         } else {
           micros.add(took);
         }
@@ -74,11 +80,13 @@ final class LivenessProbe {
     }
   }
 
-  /** One probe: microseconds to a 200, or -1 past the timeout or on an error. */
-  private long once() {
+  /** One probe: microseconds to a 200, or -1 past the timeout or on an error, saying which in {@code why[0]}. */
+  private long once(String[] why) {
     long start = System.nanoTime();
+    why[0] = "connect";
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", port), (int) timeout.toMillis());
+      why[0] = "answer";
       s.setSoTimeout((int) Math.max(1, timeout.toMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime()
           - start)));
       OutputStream out = s.getOutputStream();
@@ -88,10 +96,24 @@ final class LivenessProbe {
       String status = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII))
           .readLine();
       long took = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start);
-      return status != null && status.startsWith("HTTP/1.1 200") && took <= timeout.toNanos() / 1000 ? took : -1;
+      if (status == null) {
+        why[0] = "closed";
+        return -1;
+      }
+      why[0] = status.startsWith("HTTP/1.1 200") ? "late" : status;
+      return status.startsWith("HTTP/1.1 200") && took <= timeout.toNanos() / 1000 ? took : -1;
+    } catch (SocketTimeoutException e) {
+      why[0] = why[0] + " timed out";
+      return -1;
     } catch (IOException e) {
+      why[0] = why[0] + " " + e.getClass().getSimpleName();
       return -1;
     }
+  }
+
+  /** @return the failed probes by what failed: {@code connect timed out}, {@code answer timed out}, {@code closed} */
+  synchronized Map<String, Integer> failures() {
+    return new TreeMap<>(failures);
   }
 
   /** The header of {@link #row}'s table. */
