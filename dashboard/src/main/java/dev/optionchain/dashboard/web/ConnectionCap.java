@@ -22,21 +22,21 @@ import org.slf4j.LoggerFactory;
 /**
  * The main listener's connection limit, which a slow client cannot use to keep a prompt one out. Below {@code max}
  * connections, every connection is accepted. At {@code max}, a new connection is still accepted, and an open one that
- * is still <em>reading its request's head</em> is closed for it: the one that has waited longest for its first
- * request head (connected, and has sent nothing or only part of a request line and headers), else the one that has
- * been reading a later request's head the longest. A client that sends its request promptly is the newest reader, so
- * drip-feeders are closed before it, and once its headers are in its request is being handled and it is never chosen.
- * Connections that are not reading a request head are never closed for another: an idle keep-alive connection between
- * requests, a request being handled (waiting for the upstream, an event stream), a body being uploaded (the
- * {@link RequestDeadline} bounds that). When a connection arrives and every open one is such, it is kept (one over the
- * limit) and the listener stops accepting, as Jetty's {@code NetworkConnectionLimit} does: new connections wait in
- * the kernel's accept queue until one closes, or until one has been reading a request head for
- * {@value #RECHECK_MILLIS} ms (checked as often).
+ * still owes the server a request head is closed for it: the one that has waited longest for its first request head,
+ * among those that have sent part of one or nothing for {@value #SILENT_MILLIS} ms, else the one that has been reading
+ * a later request's head the longest (for at least as long). A client that sends its request promptly is the newest
+ * of them, and its head is read as soon as it is accepted; once the head is in, its request is being handled and it is
+ * never chosen. Connections that owe no request head are never closed for another: an idle keep-alive connection
+ * between requests, a request being handled (waiting for the upstream, an event stream), a body being uploaded (the
+ * {@link RequestDeadline} bounds that). When a connection arrives and none can be closed, it is kept (one over the
+ * limit) and the listener stops accepting, as Jetty's {@code NetworkConnectionLimit} does: new connections wait in the
+ * kernel's accept queue until one closes or one can be closed (looked for every {@value #RECHECK_MILLIS} ms, which also
+ * closes the one kept over the limit as soon as it can).
  *
  * <p>This is nginx's answer to running out of connections (it closes its "reusable" connections, those waiting for a
  * request), restricted to connections that owe the server a request. Cost: nothing below the limit; at the limit,
- * constant work per accepted connection while some connection still owes its first request (they are kept in the
- * order they opened, and those that have sent one are dropped from the front as they are met), else one pass over
+ * constant work per accepted connection while some connection still owes its first request head (they are kept in
+ * the order they opened, and those that have sent one are dropped from the front as they are met), else one pass over
  * the open connections reading each one's parser state.
  *
  * <p>Thread-safe: accepts arrive on the acceptor thread, openings and closings on the listener's network threads;

@@ -22,8 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP server: its {@link Listeners} and their limits; the browser headers on every answer
- * ({@link BrowserHeaders}) and Jetty's own errors as JSON ({@link JsonErrorHandler}); before any route, the
+ * The HTTP server: its {@link Listeners} and their limits; the liveness and readiness probes answered on the thread
+ * that reads them, every other request handed to a worker thread ({@link ProbesFirst}); the browser headers on every
+ * answer ({@link BrowserHeaders}) and Jetty's own errors as JSON ({@link JsonErrorHandler}); before any route, the
  * management listener's paths, a well-formed path and query ({@link WellFormed}) and the authority for a state
  * change ({@link Authority}); then the routes ({@link Routes}) and the one error mapper ({@link ErrorMapper}).
  */
