@@ -33,6 +33,8 @@ export function describeReason(body) {
       return `the upstream is rate-limiting us (${breaker})`;
     case 'upstream_failed':
       return `the upstream call failed${body.breaker ? ` (${body.breaker})` : ''}`;
+    case 'bulkhead_full':
+      return `too many requests are already waiting for the upstream (${breaker})`;
     default:
       return body.error || 'unknown error';
   }

@@ -180,6 +180,12 @@ public final class DashboardApp implements AutoCloseable {
             () -> market.memoryCounts().get(name)[1]);
         metrics.counter("market.memory.joined." + name, "requests of " + name + " that waited for a load in flight",
             () -> market.memoryCounts().get(name)[2]);
+        metrics.gauge("market.bulkhead.waiting." + name, "requests waiting for the upstream of " + name + " now",
+            () -> market.bulkheadCounts().get(name)[0]);
+        metrics.gauge("market.bulkhead.calls." + name, "upstream calls of " + name + " in flight now",
+            () -> market.bulkheadCounts().get(name)[1]);
+        metrics.counter("market.bulkhead.refused." + name, "requests of " + name + " the bulkhead refused (answered "
+            + "from the cache or 503)", () -> market.bulkheadCounts().get(name)[2]);
       }
       Subscription transitions = registry.onStateTransition(t -> {
         CircuitBreaker breaker = registry.get(t.breakerName()).orElseThrow();

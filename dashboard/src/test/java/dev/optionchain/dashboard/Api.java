@@ -62,6 +62,23 @@ public final class Api {
         .header("Authorization", "Bearer " + bearer).DELETE());
   }
 
+  /**
+   * Reads one series from {@code /metrics}.
+   *
+   * @param series its name, with its labels as the service prints them (sorted), e.g. {@code http_server_connections}
+   *     or {@code market_unavailable_total{cause="bulkhead_full",endpoint="current_price"}}
+   * @return its value
+   * @throws AssertionError if there is no such series
+   */
+  public long metric(String series) {
+    for (String line : get("/metrics").raw().body().split("\n")) {
+      if (line.startsWith(series + " ")) {
+        return (long) Double.parseDouble(line.substring(series.length() + 1).trim());
+      }
+    }
+    throw new AssertionError("no metric " + series);
+  }
+
   private Response send(HttpRequest.Builder request) {
     try {
       HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(30)).build(),

@@ -89,7 +89,7 @@ class LimitsTest {
       int management = app.managementPort().orElseThrow();
       Api probe = new Api("http://localhost:" + management);
       for (int i = 0; i < 40; i++) {
-        held.add(connect(app.port())); // idle: not reading a request, so only the idle timeout (30 s) ends them
+        held.add(connect(app.port())); // never send a request: each new one takes the place of the oldest
       }
       awaitMetric(probe, "http_server_connections", 20);
       Api.Response live = probe.get("/health/live");
@@ -112,11 +112,72 @@ class LimitsTest {
   }
 
   @Test
+  void atTheCapTheConnectionWaitingLongestForItsRequestMakesRoomAndNoOtherIsTouched() throws Exception {
+    List<Socket> sockets = new ArrayList<>();
+    try (DashboardApp app = start(Map.of("server.max-connections", "4", "server.request-read-timeout", "60s",
+        "server.idle-timeout", "60s"))) {
+      Socket keepAlive = track(sockets, connect(app.port())); // a client between two requests
+      assertThat(RawHttp.exchange(keepAlive, LIVE).status()).isEqualTo(200);
+      Socket stream = track(sockets, openStream(app.port())); // a request being served
+      Socket oldest = track(sockets, connect(app.port()));
+      oldest.getOutputStream().write("GET /health/live HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+      awaitConnections(keepAlive, 3);
+      Socket newer = track(sockets, connect(app.port()));
+      newer.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: loc".getBytes(StandardCharsets.US_ASCII));
+      awaitConnections(keepAlive, 4);
+
+      RawHttp.Response prompt = RawHttp.send(app.port(), "GET /health/live HTTP/1.1\r\nHost: localhost\r\n"
+          + "Connection: close\r\n\r\n");
+      assertThat(prompt.status()).as("a prompt client at the cap").isEqualTo(200);
+      assertThat(readAll(oldest, PATIENCE)).as("closed for it: the one waiting longest for its request").isEmpty();
+      assertThat(readFor(newer, Duration.ofMillis(300))).as("the newer drip-feeder still waits").isEmpty();
+      assertThat(newer.isClosed()).isFalse();
+      assertThat(RawHttp.exchange(keepAlive, LIVE).status()).as("the keep-alive client is untouched").isEqualTo(200);
+      assertThat(RawHttp.exchange(keepAlive, "GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n").bodyText())
+          .contains("http_server_connections_shed_total 1.0");
+      newer.getOutputStream().write("host\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(readFor(newer, Duration.ofSeconds(2))).as("its request completed late, but within the deadline")
+          .startsWith("HTTP/1.1 200");
+      stream.getOutputStream().write(new byte[0]);
+      assertThat(readAll(stream, Duration.ofMillis(300))).as("the event stream is still open")
+          .startsWith("(still open");
+    } finally {
+      for (Socket s : sockets) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
+  void atTheCapWithNoConnectionOwingARequestOneMoreIsServedAndTheNextWaits() throws Exception {
+    List<Socket> sockets = new ArrayList<>();
+    try (DashboardApp app = start(Map.of("server.max-connections", "2", "server.idle-timeout", "60s"))) {
+      Socket keepAlive = track(sockets, connect(app.port()));
+      assertThat(RawHttp.exchange(keepAlive, LIVE).status()).isEqualTo(200);
+      track(sockets, openStream(app.port()));
+      awaitConnections(keepAlive, 2);
+      RawHttp.Response oneMore = RawHttp.send(app.port(), "GET /health/live HTTP/1.1\r\nHost: localhost\r\n"
+          + "Connection: close\r\n\r\n");
+      assertThat(oneMore.status()).as("kept, one over the cap, since nothing could be closed for it").isEqualTo(200);
+      Socket next = track(sockets, connect(app.port())); // in the kernel's accept queue
+      next.getOutputStream().write((LIVE.replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n"))
+          .getBytes(StandardCharsets.US_ASCII));
+      assertThat(readFor(next, Duration.ofMillis(500))).as("not accepted while the cap is full").isEmpty();
+      keepAlive.close();
+      assertThat(readAll(next, PATIENCE)).as("accepted once a connection closed").startsWith("HTTP/1.1 200");
+    } finally {
+      for (Socket s : sockets) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
   void beyondTheEventStreamCapA503InJsonWithRetryAfter() throws Exception {
     // idle timeout 2 s: keep-alive comments every second, and the second write to a closed stream fails, ending it
-    try (DashboardApp app = start(Map.of("events.max-clients", "2", "server.idle-timeout", "2s"));
-        Socket one = openStream(app.port());
-        Socket two = openStream(app.port())) {
+    try (DashboardApp app = start(Map.of("events.max-clients", "2", "server.idle-timeout", "2s"))) {
+      Socket one = openStream(app.port());
+      Socket two = openStream(app.port());
       RawHttp.Response third = RawHttp.send(app.port(), "GET /api/events HTTP/1.1\r\nHost: localhost\r\n"
           + "Accept: text/event-stream\r\nConnection: close\r\n\r\n");
       assertThat(third.status()).isEqualTo(503);
@@ -134,6 +195,7 @@ class LimitsTest {
         Thread.sleep(100);
       }
       assertThat(admitted).as("the closed stream's slot was given back").isTrue();
+      two.close();
     }
   }
 
@@ -143,6 +205,24 @@ class LimitsTest {
         DashboardApp app = start(Map.of("server.max-connections", "1000000"))) {
       assertThat(log.text()).contains("server.max-connections=1000000").contains("ulimit -n");
       assertThat(app.port()).isPositive();
+    }
+  }
+
+  private static final String LIVE = "GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n";
+
+  private static Socket track(List<Socket> sockets, Socket s) {
+    sockets.add(s);
+    return s;
+  }
+
+  /** Waits until the main listener counts {@code n} connections, asking on a keep-alive connection (no new one). */
+  private static void awaitConnections(Socket keepAlive, long n) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    String want = "http_server_connections " + n + ".0";
+    while (!RawHttp.exchange(keepAlive, "GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n").bodyText()
+        .contains("\n" + want + "\n")) {
+      assertThat(System.nanoTime()).as("%d connections counted", n).isLessThan(deadline);
+      Thread.sleep(20);
     }
   }
 
@@ -225,16 +305,11 @@ class LimitsTest {
   }
 
   private static long metric(DashboardApp app, String name) {
-    return metric(new Api(app.url()), name);
+    return new Api(app.url()).metric(name);
   }
 
   private static long metric(Api api, String name) {
-    for (String line : api.get("/metrics").raw().body().split("\n")) {
-      if (line.startsWith(name + " ")) {
-        return (long) Double.parseDouble(line.substring(name.length() + 1).trim());
-      }
-    }
-    throw new AssertionError("no metric " + name);
+    return api.metric(name);
   }
 
   private static void awaitMetric(Api api, String name, long value) throws InterruptedException {

@@ -75,6 +75,26 @@ public final class RawHttp {
   public static Response exchange(int port, byte[] request, boolean head, int timeoutMillis) throws IOException {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), timeoutMillis);
+      return exchange(socket, request, head, timeoutMillis);
+    }
+  }
+
+  /**
+   * Sends {@code request} on an open connection (a keep-alive client's) and reads one response; the connection stays
+   * open.
+   *
+   * @param socket the connection
+   * @param request the request, CRLFs included (ISO-8859-1)
+   * @return the response
+   * @throws NoResponse if the server closed the connection without answering
+   * @throws IOException on a timeout (20 s) or another I/O failure
+   */
+  public static Response exchange(Socket socket, String request) throws IOException {
+    return exchange(socket, request.getBytes(StandardCharsets.ISO_8859_1), request.startsWith("HEAD "), 20_000);
+  }
+
+  private static Response exchange(Socket socket, byte[] request, boolean head, int timeoutMillis) throws IOException {
+    try {
       socket.setSoTimeout(timeoutMillis);
       OutputStream out = socket.getOutputStream();
       try {

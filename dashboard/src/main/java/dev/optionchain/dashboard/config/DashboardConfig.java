@@ -88,13 +88,20 @@ public record DashboardConfig(
     Map<String, BreakerSettings> breakers = new LinkedHashMap<>();
     for (String name : BREAKER_NAMES) {
       String prefix = "breaker." + name + ".";
+      Duration requestTimeout = s.duration(prefix + "request-timeout");
       breakers.put(name, new BreakerSettings(name,
           s.integer(prefix + "failure-threshold", 1, 1_000_000),
           s.duration(prefix + "recovery-timeout"),
-          s.duration(prefix + "request-timeout"),
+          requestTimeout,
           s.string(prefix + "connect-timeout").isEmpty() ? connectTimeout : s.duration(prefix + "connect-timeout"),
-          s.freshFor(prefix + "fresh-for")));
+          s.freshFor(prefix + "fresh-for"),
+          s.string(prefix + "slow-call-duration").isEmpty()
+              ? BreakerSettings.defaultSlowCallDuration(requestTimeout)
+              : Optional.of(s.durationOrZero(prefix + "slow-call-duration")).filter(d -> !d.isZero()),
+          s.integer(prefix + "max-concurrent-calls", 1, ServerLimits.WORKER_THREADS),
+          s.integer(prefix + "max-waiting-requests", 1, ServerLimits.WORKER_THREADS)));
     }
+    checkWaitingFitsTheWorkers(breakers);
     String host = s.string("server.host");
     if (host.isEmpty()) {
       throw new IllegalArgumentException("server.host must not be empty, was ''");
@@ -137,6 +144,22 @@ public record DashboardConfig(
         management(s, host),
         new DuckDbLimits(memory(s.string("duckdb.memory-limit")), s.integer("duckdb.threads", 1, 256)),
         FleetSettings.from(s, port));
+  }
+
+  /**
+   * Requests waiting for the upstream hold a worker thread each: together they must leave
+   * {@link ServerLimits#THREADS_KEPT_FROM_UPSTREAM} of the {@link ServerLimits#WORKER_THREADS} to everything else, so
+   * that a slow upstream can never keep a liveness probe waiting for a thread.
+   */
+  private static void checkWaitingFitsTheWorkers(Map<String, BreakerSettings> breakers) {
+    int waiting = breakers.values().stream().mapToInt(BreakerSettings::maxWaitingRequests).sum();
+    int allowed = ServerLimits.WORKER_THREADS - ServerLimits.THREADS_KEPT_FROM_UPSTREAM;
+    if (waiting > allowed) {
+      throw new IllegalArgumentException("breaker.*.max-waiting-requests together must be at most " + allowed
+          + " (of the server's " + ServerLimits.WORKER_THREADS + " worker threads, "
+          + ServerLimits.THREADS_KEPT_FROM_UPSTREAM + " are kept for probes, metrics and answers from memory), was "
+          + waiting);
+    }
   }
 
   private static Optional<ManagementListener> management(Settings s, String serverHost) {

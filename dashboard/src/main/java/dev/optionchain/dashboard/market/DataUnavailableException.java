@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * Neither the upstream nor the cache could provide the data. The web layer answers 503 with {@code Retry-After} when
- * the upstream was not called ({@link Sourced.Cause#BREAKER_OPEN}, {@link Sourced.Cause#RATE_LIMITED}) and 502 when it
- * was called and failed.
+ * the upstream was not called ({@link Sourced.Cause#BREAKER_OPEN}, {@link Sourced.Cause#RATE_LIMITED},
+ * {@link Sourced.Cause#BULKHEAD_FULL}) and 502 when it was called and failed.
  */
 public final class DataUnavailableException extends RuntimeException {
 

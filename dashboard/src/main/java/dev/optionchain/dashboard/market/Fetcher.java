@@ -25,13 +25,16 @@ import org.slf4j.LoggerFactory;
  * One kind of market data, fetched the same way for every kind. {@link #get} reads top to bottom:
  * <ol>
  *   <li><b>memory</b>: a fresh answer ({@link FreshAnswers}), with its real {@code asOf}; else</li>
+ *   <li><b>bulkhead</b>: a place among the requests waiting for this kind's upstream ({@link Bulkhead}), or the
+ *       fallback at once;</li>
  *   <li><b>single flight</b>: the first caller of the key loads it, the others wait for that load; in a fleet the
  *       loader first takes another instance's fresh answer, or waits for the one another instance is fetching
  *       ({@link SharedAnswers#fresh});</li>
  *   <li><b>breaker</b>: an OPEN breaker (or a HALF_OPEN one with its trial in flight) rejects, spending nothing;</li>
- *   <li><b>budget</b>: first thing in the admitted call, no upstream call when the upstream budget is spent
- *       ({@link UpstreamBudget}); the breaker ignores that refusal ({@link #isRefusal}), so a HALF_OPEN trial is
- *       not used up, and a trial is never made without a permit;</li>
+ *   <li><b>bulkhead, budget</b>: first things in the admitted call, no upstream call when this kind already has its
+ *       most calls in flight ({@link Bulkhead}) or the upstream budget is spent ({@link UpstreamBudget}); the breaker
+ *       ignores those refusals ({@link #isRefusal}), so a HALF_OPEN trial is not used up, and a trial is never made
+ *       without a place and a permit;</li>
  *   <li><b>client</b>: {@code upstream.apply(key, timeout)};</li>
  *   <li><b>writer</b>: a good answer goes to memory and, off the request path, to DuckDB
  *       ({@link LastGoodAnswers#put}) and to the fleet ({@link SharedAnswers#fetched});</li>
@@ -39,8 +42,9 @@ import org.slf4j.LoggerFactory;
  *       last good answer, stale, with the reason; else {@link DataUnavailableException}.</li>
  * </ol>
  * Unknown symbols and bad requests are the caller's errors ({@link NotFoundException}, {@link InvalidRequestException})
- * and successes for the breaker; a call cut short by an interrupt of the calling thread (shutdown) is ignored by it. An empty answer for a key whose good answer is in memory is an upstream failure
- * ({@code EMPTY}) and never replaces it. Thread-safe.
+ * and successes for the breaker; a call cut short by an interrupt of the calling thread (shutdown) is ignored by it.
+ * An empty answer for a key whose good answer is in memory is an upstream failure ({@code EMPTY}) and never replaces
+ * it. Thread-safe.
  *
  * @param <K> the key
  * @param <V> the answer
@@ -54,6 +58,9 @@ final class Fetcher<K, V> {
    * it refused, so its window has not ended). Tradier's rate-limit window is one minute.
    */
   static final Duration DEFAULT_RATE_LIMIT_WAIT = Duration.ofSeconds(60);
+
+  /** When a request refused by the bulkhead is told to ask again: a place frees up as soon as one call ends. */
+  static final Duration BULKHEAD_RETRY_AFTER = Duration.ofSeconds(1);
 
   /**
    * Whether {@code t} is the fetcher's own refusal (the budget is spent, or the calling thread was interrupted): a
@@ -90,6 +97,7 @@ final class Fetcher<K, V> {
   private final BreakerClock clock;
   private final BiFunction<String, Boolean, RuntimeException> unknownSymbol;
   private final SharedAnswers<K, V> shared;
+  private final Bulkhead bulkhead;
 
   /**
    * @param name the breaker's name, also the kind's
@@ -106,11 +114,12 @@ final class Fetcher<K, V> {
    * @param unknownSymbol told of a symbol the upstream does not know, and whether a good answer of this key is in
    *     memory (then the upstream's word is a glitch as likely as news); returns the exception to throw
    * @param shared the answers shared with a fleet's other instances ({@link SharedAnswers#none()} alone)
+   * @param bulkhead how many requests may wait for this kind's upstream, and how many of its calls may be in flight
    */
   Fetcher(String name, CircuitBreaker breaker, Duration timeout, FreshAnswers<K, V> fresh,
       LastGoodAnswers<K, V> lastGood, UpstreamBudget budget, BiFunction<K, Duration, V> upstream,
       Predicate<V> empty, Function<K, Optional<Cached<V>>> shortcut, MarketObserver observer, BreakerClock clock,
-      BiFunction<String, Boolean, RuntimeException> unknownSymbol, SharedAnswers<K, V> shared) {
+      BiFunction<String, Boolean, RuntimeException> unknownSymbol, SharedAnswers<K, V> shared, Bulkhead bulkhead) {
     this.name = name;
     this.breaker = breaker;
     this.timeout = timeout;
@@ -124,6 +133,7 @@ final class Fetcher<K, V> {
     this.clock = clock;
     this.unknownSymbol = unknownSymbol;
     this.shared = shared;
+    this.bulkhead = bulkhead;
   }
 
   /**
@@ -136,9 +146,10 @@ final class Fetcher<K, V> {
    * @throws DataUnavailableException if neither the upstream nor the cache has it
    */
   Sourced<V> get(K key) {
+    Optional<Cached<V>> ready = fresh.peek(key); // a fresh answer waits for nothing: no place needed
     Cached<V> answer;
     try {
-      answer = fresh.get(key, this::loadShared);
+      answer = ready.isPresent() ? ready.get() : waitFor(key);
     } catch (Refusal refused) {
       return fallback(key, refused.why);
     }
@@ -157,6 +168,23 @@ final class Fetcher<K, V> {
     return fresh.joinIfPresent(key);
   }
 
+  /** Loads the key, or waits for its load in flight, holding a waiting place of the bulkhead meanwhile. */
+  private Cached<V> waitFor(K key) {
+    if (!bulkhead.tryEnter()) {
+      throw busy("requests waiting", "max-waiting-requests", bulkhead.maxWaiting());
+    }
+    try {
+      return fresh.get(key, this::loadShared);
+    } finally {
+      bulkhead.leave();
+    }
+  }
+
+  private Refusal busy(String what, String setting, int max) {
+    return new Refusal(new Fallback(name, Cause.BULKHEAD_FULL, Optional.of(BULKHEAD_RETRY_AFTER), max + " " + what
+        + " for the upstream of '" + name + "' already (breaker." + name + "." + setting + "); upstream not called"));
+  }
+
   /** The load, telling the fleet when it ends without an answer, so that instances waiting for it go on. */
   private Cached<V> loadShared(K key) {
     try {
@@ -167,7 +195,7 @@ final class Fetcher<K, V> {
     }
   }
 
-  /** The single flight's load: breaker, budget, client, writer. Runs once per key at a time. */
+  /** The single flight's load: breaker, bulkhead, budget, client, writer. Runs once per key at a time. */
   private Cached<V> load(K key) {
     Optional<Cached<V>> derived = shortcut.apply(key);
     if (derived.isEmpty() && (breaker == null || !breaker.isOpen())) { // open: nobody is fetching, no lock to take
@@ -180,9 +208,10 @@ final class Fetcher<K, V> {
     boolean known = lastGood.knows(key);
     V value;
     try {
-      // the budget is asked inside the admitted call: an OPEN breaker rejects without spending it, and a breaker
-      // that turns HALF_OPEN between a look at its state and its admission cannot make a trial call without a permit
-      value = breaker == null ? budgeted(key, known) : breaker.call(() -> budgeted(key, known));
+      // the bulkhead and the budget are asked inside the admitted call: an OPEN breaker rejects without taking a place
+      // or spending the budget, and a breaker that turns HALF_OPEN between a look at its state and its admission
+      // cannot make a trial call without them
+      value = breaker == null ? placed(key, known) : breaker.call(() -> placed(key, known));
     } catch (CircuitBreakerOpenException open) {
       throw new Refusal(new Fallback(name, Cause.BREAKER_OPEN, Optional.of(open.retryAfter()),
           "circuit breaker '" + name + "' is " + open.state() + "; upstream not called"));
@@ -215,9 +244,21 @@ final class Fetcher<K, V> {
   }
 
   /**
-   * The breaker-protected call: a permit from the budget (else a {@link Refusal}, which the breaker ignores), then
-   * the upstream call.
+   * The breaker-protected call: a call place of the bulkhead, taken before the budget so that a refusal spends
+   * nothing (else a {@link Refusal}, which the breaker ignores), then the budget and the upstream call.
    */
+  private V placed(K key, boolean known) {
+    if (!bulkhead.tryCall()) {
+      throw busy("calls in flight", "max-concurrent-calls", bulkhead.maxCalls());
+    }
+    try {
+      return budgeted(key, known);
+    } finally {
+      bulkhead.endCall();
+    }
+  }
+
+  /** A permit from the budget (else a {@link Refusal}, which the breaker ignores), then the upstream call. */
   private V budgeted(K key, boolean known) {
     Optional<Duration> wait = budget.tryAcquire(known);
     if (wait.isPresent()) {

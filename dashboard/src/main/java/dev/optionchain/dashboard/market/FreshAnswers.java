@@ -32,6 +32,14 @@ public interface FreshAnswers<K, V> {
   Cached<V> get(K key, Function<K, Cached<V>> load);
 
   /**
+   * Returns the key's answer if it is in memory and fresh; never waits and never starts a load.
+   *
+   * @param key the resource
+   * @return the answer, or empty when none is fresh (also while one is being loaded)
+   */
+  Optional<Cached<V>> peek(K key);
+
+  /**
    * Returns the key's answer if it is in memory and fresh, or else the answer of its load in flight, waiting for
    * it; never starts a load.
    *

@@ -62,9 +62,14 @@ public final class MarketDataService {
   private final Fetcher<String, Expirations> expirations;
   private final Fetcher<ChainKey, OptionChain> chains;
   private final Map<String, MemoryFreshAnswers<?, ?>> memories = new ConcurrentHashMap<>();
+  private final Map<String, Bulkhead> bulkheads = new ConcurrentHashMap<>();
   /** Symbols the upstream said it does not know, answered 404 without asking it again; null when not remembered. */
   private final Cache<String, Boolean> unknownSymbols;
-  /** Loads the parts of a dashboard view in parallel; bounded, daemon threads. */
+  /**
+   * Loads the parts of a dashboard view in parallel: at most 32 daemon threads and no queue (a part that finds no
+   * thread runs on the request's own), so views never pile up here; and a part waits for the upstream only with a
+   * place in its kind's {@link Bulkhead}, so a view's request thread waits only as long as one of its parts holds one.
+   */
   private final ExecutorService parts = new ThreadPoolExecutor(4, 32, 30, TimeUnit.SECONDS,
       new SynchronousQueue<>(), daemonThreads(), new ThreadPoolExecutor.CallerRunsPolicy());
 
@@ -145,6 +150,7 @@ public final class MarketDataService {
           .recordExceptions(MarketDataService::isUpstreamFault)
           .ignoreExceptions(Fetcher::isRefusal)
           .clock(clock);
+      s.slowCallDuration().ifPresent(cfg::slowCallDuration); // a slow success counts as a failure
       sharing.trialGate(name).ifPresent(cfg::trialGate); // a fleet: one instance makes the trial call
       CircuitBreaker breaker = CircuitBreaker.of(name, cfg.build());
       registry.register(name, breaker);
@@ -152,11 +158,13 @@ public final class MarketDataService {
       int entries = config.cache().memoryEntries();
       MemoryFreshAnswers<K, V> fresh = new MemoryFreshAnswers<>(entries, s.freshFor(), clock);
       memories.put(name, fresh);
+      Bulkhead bulkhead = new Bulkhead(s.maxConcurrentCalls(), s.maxWaitingRequests());
+      bulkheads.put(name, bulkhead);
       BiFunction<K, Duration, V> upstream = (key, timeout) -> call.apply(key, timeout, client);
       SharedAnswers<K, V> shared = sharing.answers(s, type);
       return new Fetcher<>(name, config.breakersEnabled() ? breaker : null, s.requestTimeout(), fresh,
           new LastGoodAnswers<>(entries, store, writer, shared), budget, upstream, empty, shortcut, observer, clock,
-          MarketDataService.this::rememberUnknown, shared);
+          MarketDataService.this::rememberUnknown, shared, bulkhead);
     }
   }
 
@@ -304,6 +312,18 @@ public final class MarketDataService {
   public Map<String, long[]> memoryCounts() {
     Map<String, long[]> m = new java.util.TreeMap<>();
     memories.forEach((name, f) -> m.put(name, new long[] {f.hits(), f.loads(), f.joined()}));
+    return m;
+  }
+
+  /**
+   * The bulkheads, by breaker name: request threads waiting for the upstream now, upstream calls in flight now,
+   * requests refused since start for want of a place.
+   *
+   * @return {@code name -> [waiting, calls, refused]}
+   */
+  public Map<String, long[]> bulkheadCounts() {
+    Map<String, long[]> m = new java.util.TreeMap<>();
+    bulkheads.forEach((name, b) -> m.put(name, new long[] {b.waiting(), b.calls(), b.refused()}));
     return m;
   }
 

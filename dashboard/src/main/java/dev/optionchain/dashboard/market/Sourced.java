@@ -41,7 +41,12 @@ public record Sourced<T>(T data, Source source, Instant asOf, Optional<Fallback>
     /** The upstream is rate-limiting us: it answered 429, or the wait it asked for has not passed. */
     RATE_LIMITED,
     /** The upstream was called and failed. */
-    UPSTREAM_FAILED
+    UPSTREAM_FAILED,
+    /**
+     * The upstream was not called: as many requests as the kind's bulkhead allows were already waiting for it, or as
+     * many of its calls were in flight ({@code breaker.<name>.max-waiting-requests}, {@code max-concurrent-calls}).
+     */
+    BULKHEAD_FULL
   }
 
   /** Checks the components. */

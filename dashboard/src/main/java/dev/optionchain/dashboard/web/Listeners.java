@@ -9,6 +9,8 @@ import io.javalin.http.Context;
 import java.lang.management.ManagementFactory;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
@@ -20,21 +22,22 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * The server's listeners and their limits.
  *
  * <ul>
- *   <li>The main listener ({@code server.host:server.port}): at most {@link ServerLimits#maxConnections()}
- *       connections (Jetty's {@link NetworkConnectionLimit}: at the limit it stops accepting, and new connections
- *       wait in the kernel's accept queue, costing this process no file handle), the idle timeout, and the
+ *   <li>The main listener ({@code server.host:server.port}), with its own {@value #MAIN_IO_THREADS} network threads
+ *       (acceptor, selector, turning accepted sockets into connections; requests are handled by the server's worker
+ *       threads, {@link #workers}), so that a new connection is taken in even when every worker is busy; at most
+ *       {@link ServerLimits#maxConnections()} connections, a new one taking the place of the one that has been
+ *       reading a request head the longest ({@link ConnectionCap}: a drip-feeder cannot keep a prompt client out),
+ *       or waiting in the kernel's accept queue when no open connection owes a request; the idle timeout; and the
  *       {@link RequestDeadline}.</li>
  *   <li>The management listener, when configured: serves only {@link #MANAGEMENT_PATHS}, with its own
  *       {@value #MANAGEMENT_MAX_CONNECTIONS} connections, its own {@value #MANAGEMENT_THREADS} threads and the same
- *       deadline, so that a liveness probe or a metrics scrape gets in while the main listener is saturated
- *       (thousands of slow clients holding every connection, or every worker thread busy).</li>
+ *       deadline, so that a liveness probe or a metrics scrape gets in while the main listener is saturated.</li>
  * </ul>
  *
- * <p>Why a separate listener rather than per-client limits or low-resource timeouts: a probe comes from wherever the
- * orchestrator runs, often the same address as other clients (a node, a proxy, localhost), so per-address limits
- * cannot tell it apart; and while the main listener is at its limit a new connection waits behind every other one in
- * the accept queue, however quickly the server sheds slow clients. Only a port no ordinary client uses keeps a
- * place free for it. Thread-safe after start.
+ * <p>Why the management listener still matters: on the main port a probe's connection waits in the kernel's accept
+ * queue behind every connection that arrived before it, and competes for the same threads and CPU as every client;
+ * a probe often comes from the same address as other clients (a node, a proxy), so per-address limits cannot tell it
+ * apart. A port no ordinary client uses has none of this. Thread-safe after start.
  */
 final class Listeners {
 
@@ -44,10 +47,15 @@ final class Listeners {
   static final int MANAGEMENT_MAX_CONNECTIONS = 50;
   /** Threads of the management listener (acceptor and selector included). */
   static final int MANAGEMENT_THREADS = 8;
+  /**
+   * Threads of the main listener's network side: its acceptor, its selector, and the short tasks that turn an accepted
+   * socket into a connection. Requests are handled by the server's worker threads, never by these.
+   */
+  static final int MAIN_IO_THREADS = 8;
 
   private final DashboardConfig config;
   private final RequestDeadline deadline;
-  private volatile NetworkConnectionLimit mainLimit;
+  private volatile ConnectionCap mainCap;
   private volatile ServerConnector management;
 
   Listeners(DashboardConfig config) {
@@ -64,8 +72,8 @@ final class Listeners {
     ServerLimits limits = config.limits();
     cfg.jetty.addConnector((server, http) -> {
       ServerConnector main = connector(server, http, null, config.host(), config.port());
-      mainLimit = new NetworkConnectionLimit(limits.maxConnections(), main);
-      server.addBean(mainLimit);
+      mainCap = new ConnectionCap(limits.maxConnections(), main);
+      main.addBean(mainCap);
       return main;
     });
     config.management().ifPresent(m -> cfg.jetty.addConnector((server, http) -> {
@@ -79,7 +87,9 @@ final class Listeners {
       int port) {
     ServerConnector c;
     if (own == null) {
-      c = new ServerConnector(server, new HttpConnectionFactory(http));
+      QueuedThreadPool io = new QueuedThreadPool(MAIN_IO_THREADS, 2);
+      io.setName("dashboard-io");
+      c = new ServerConnector(server, io, null, null, 1, 1, new HttpConnectionFactory(http));
     } else {
       QueuedThreadPool threads = new QueuedThreadPool(MANAGEMENT_THREADS, 2);
       threads.setName("dashboard-management");
@@ -91,6 +101,17 @@ final class Listeners {
     c.setIdleTimeout(config.limits().idleTimeout().toMillis());
     c.addBean(deadline);
     return c;
+  }
+
+  /**
+   * Returns the threads that handle the requests of a listener: the management listener's own, or for the main
+   * listener the server's worker threads (its own threads only read and write the network).
+   *
+   * @param connector the listener a request came in on
+   * @return where to run its handling
+   */
+  Executor workers(Connector connector) {
+    return connector == management ? connector.getExecutor() : connector.getServer().getThreadPool();
   }
 
   /**
@@ -147,8 +168,14 @@ final class Listeners {
 
   /** Connections open on the main listener. */
   int connections() {
-    NetworkConnectionLimit l = mainLimit;
-    return l == null ? 0 : l.getNetworkConnectionCount();
+    ConnectionCap c = mainCap;
+    return c == null ? 0 : c.connections();
+  }
+
+  /** Connections the main listener closed, still reading a request head, to make room for newer ones. */
+  long connectionsShed() {
+    ConnectionCap c = mainCap;
+    return c == null ? 0 : c.shed();
   }
 
   /** Connections closed because a request did not arrive within the deadline. */

@@ -3,6 +3,7 @@ package dev.optionchain.dashboard.web;
 import dev.optionchain.breaker.BreakerClock;
 import dev.optionchain.breaker.CircuitBreakerRegistry;
 import dev.optionchain.dashboard.config.DashboardConfig;
+import dev.optionchain.dashboard.config.ServerLimits;
 import dev.optionchain.dashboard.events.EventHub;
 import dev.optionchain.dashboard.history.BreakerHistory;
 import dev.optionchain.dashboard.market.MarketDataService;
@@ -23,8 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP server: its {@link Listeners} and their limits; the browser headers on every answer
- * ({@link BrowserHeaders}) and Jetty's own errors as JSON ({@link JsonErrorHandler}); before any route, the
+ * The HTTP server: its {@link Listeners} and their limits; the liveness and readiness probes answered on the thread
+ * that reads them, every other request handed to a worker thread ({@link ProbesFirst}); the browser headers on every
+ * answer ({@link BrowserHeaders}) and Jetty's own errors as JSON ({@link JsonErrorHandler}); before any route, the
  * management listener's paths, a well-formed path and query ({@link WellFormed}) and the authority for a state
  * change ({@link Authority}); then the routes ({@link Routes}) and the one error mapper ({@link ErrorMapper}).
  */
@@ -77,7 +79,7 @@ public final class WebServer implements AutoCloseable {
         backend.fleet());
     HistoryController history = new HistoryController(backend.history(), registry);
     AdminController admin = new AdminController(registry, config.adminToken());
-    QueuedThreadPool pool = new QueuedThreadPool(200, 8, 60_000);
+    QueuedThreadPool pool = new QueuedThreadPool(ServerLimits.WORKER_THREADS, 8, 60_000);
     pool.setName("dashboard-http");
     Listeners listeners = new Listeners(config);
     Authority authority = new Authority(config.adminToken(), config.host());
@@ -93,14 +95,15 @@ public final class WebServer implements AutoCloseable {
         http.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES);
         http.addCustomizer(headerCountLimit(MAX_REQUEST_HEADERS));
       });
+      DashboardMetrics metrics = backend.metrics();
       cfg.jetty.modifyServer(server -> {
         server.insertHandler(new BrowserHeaders());
+        server.insertHandler(new ProbesFirst(backend.databaseOpen(), metrics::recordHttp, listeners::workers));
         server.setErrorHandler(new JsonErrorHandler(BrowserHeaders::addTo));
       });
       cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
       cfg.staticFiles.add("/public", Location.CLASSPATH);
       cfg.staticFiles.enableWebjars();
-      DashboardMetrics metrics = backend.metrics();
       cfg.requestLogger.http((ctx, ms) -> {
         Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
         metrics.recordHttp(ctx.method().name(), matched == null ? null : matched.path, ctx.statusCode(),
@@ -135,6 +138,8 @@ public final class WebServer implements AutoCloseable {
         () -> config.limits().maxConnections());
     metrics.counter("http.server.requests.cut", "connections closed because a request did not arrive within "
         + "server.request-read-timeout", listeners::requestsCut);
+    metrics.counter("http.server.connections.shed", "connections closed at server.max-connections, still reading a "
+        + "request head, to make room for a newer one", listeners::connectionsShed);
     metrics.gauge("events.clients", "event streams open", backend.events()::clients);
     listeners.managementPort().ifPresent(p -> LOG.info("management listener (health and metrics only) on {}:{}",
         config.management().orElseThrow().host(), p));

@@ -55,6 +55,37 @@ class SettingsTest {
   }
 
   @Test
+  void slowCallsAndBulkheadsHaveDocumentedDefaultsAndAreValidated() {
+    DashboardConfig c = DashboardConfig.from(Settings.defaults());
+    assertThat(c.breaker("current_price").slowCallDuration()).as("two thirds of 3 s").contains(Duration.ofSeconds(2));
+    assertThat(c.breaker("options_chain").slowCallDuration()).as("two thirds of 5 s")
+        .contains(Duration.ofMillis(3333));
+    for (BreakerSettings b : c.breakers().values()) {
+      assertThat(b.maxConcurrentCalls()).as(b.name()).isEqualTo(8);
+      assertThat(b.maxWaitingRequests()).as(b.name()).isEqualTo(20);
+    }
+    assertThat(from("breaker.current_price.request-timeout", "900ms").breaker("current_price").slowCallDuration())
+        .as("follows a lower request timeout").contains(Duration.ofMillis(600));
+    assertThat(from("breaker.current_price.slow-call-duration", "0s").breaker("current_price").slowCallDuration())
+        .as("0s: off").isEmpty();
+    assertThat(from("breaker.current_price.slow-call-duration", "1500ms").breaker("current_price").slowCallDuration())
+        .contains(Duration.ofMillis(1500));
+    assertThatThrownBy(() -> from("breaker.current_price.slow-call-duration", "3s"))
+        .hasMessageContaining("breaker.current_price.slow-call-duration (3s)")
+        .hasMessageContaining("breaker.current_price.request-timeout (3s)");
+    assertThatThrownBy(() -> from("breaker.expirations.max-waiting-requests", "5"))
+        .hasMessageContaining("breaker.expirations.max-waiting-requests (5)")
+        .hasMessageContaining("breaker.expirations.max-concurrent-calls (8)");
+    assertThatThrownBy(() -> from("breaker.expirations.max-concurrent-calls", "0"))
+        .hasMessageContaining("breaker.expirations.max-concurrent-calls");
+    assertThatThrownBy(() -> from("breaker.options_chain.max-waiting-requests", "71"))
+        .as("five bulkheads of 20, 20, 71, 20, 20 waiting requests leave fewer than 50 of 200 worker threads")
+        .hasMessageContaining("max-waiting-requests together must be at most 150").hasMessageContaining("was 151");
+    assertThat(from("breaker.options_chain.max-waiting-requests", "70").breaker("options_chain").maxWaitingRequests())
+        .isEqualTo(70);
+  }
+
+  @Test
   void secretsInUrlsNeverReachAMessageOrTheConfigurationsText() {
     Settings s = Settings.defaults().with(Map.of("upstream.base-url", "https://bob:hunter2pass@api.example.com",
         "alerts.webhooks", "https://hooks.slack.com/services/T0/B0/SLACKSECRET123"), "test");

@@ -34,12 +34,14 @@ class MemoryFreshAnswersTest {
     Cached<String> first = fresh.get("AAPL", this::load);
     clock.advance(Duration.ofMillis(1999));
     assertThat(fresh.get("AAPL", this::load)).isEqualTo(first);
+    assertThat(fresh.peek("AAPL")).contains(first);
     assertThat(fresh.joinIfPresent("AAPL")).contains(first);
     clock.advance(Duration.ofMillis(1));
+    assertThat(fresh.peek("AAPL")).as("past its fresh-for").isEmpty();
     Cached<String> second = fresh.get("AAPL", this::load);
     assertThat(second.value()).isEqualTo("AAPL#2");
     assertThat(second.fetchedAt()).isEqualTo(first.fetchedAt().plusSeconds(2));
-    assertThat(fresh.hits()).isEqualTo(1);
+    assertThat(fresh.hits()).as("one answer from memory by get, one by peek").isEqualTo(2);
     assertThat(fresh.loads()).isEqualTo(2);
   }
 
