@@ -6,6 +6,9 @@ import dev.optionchain.breaker.CircuitBreakerConfig;
 import dev.optionchain.breaker.CircuitBreakerOpenException;
 import dev.optionchain.breaker.CircuitBreakerState;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisBusyException;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisLoadingException;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
@@ -35,6 +38,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -77,6 +81,8 @@ final class RedisLink implements AutoCloseable {
   private final Consumer<String> onMessage;
   private final Runnable onReconnected;
   private final LongAdder errors = new LongAdder();
+  /** System.nanoTime() of the last error reply logged, 0 for none. */
+  private final AtomicLong lastErrorLogged = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
   /** Whether the loss of the connection was reported (once for both connections). */
   private final AtomicBoolean lost = new AtomicBoolean();
@@ -135,6 +141,7 @@ final class RedisLink implements AutoCloseable {
     this.breaker = CircuitBreaker.of(BREAKER_NAME, CircuitBreakerConfig.builder()
         .failureThreshold(3)
         .recoveryTimeout(Duration.ofSeconds(1))
+        .recordExceptions(RedisLink::isOutage)
         .clock(BreakerClock.system()) // Redis's answers take real time, whatever clock the service runs on
         .build());
     breaker.onStateTransition(t -> {
@@ -232,9 +239,35 @@ final class RedisLink implements AutoCloseable {
     result.whenComplete((v, e) -> {
       if (e != null && !(unwrap(e) instanceof CircuitBreakerOpenException)) {
         errors.increment();
+        if (!isOutage(unwrap(e))) {
+          answeredError(unwrap(e));
+        }
       }
     });
     return result;
+  }
+
+  /**
+   * Whether a failed command says Redis cannot be used: no connection, no answer in time, busy (a script or
+   * {@code DEBUG SLEEP} holds it) or loading. An error reply otherwise ({@code OOM} when full, {@code WRONGTYPE} on a
+   * key someone else wrote, {@code READONLY} on a replica) is an answer: Redis is there, the command alone failed,
+   * and the fleet's breaker counts it as a success, so that one bad key or a full Redis does not cut the instance off
+   * from the others.
+   */
+  static boolean isOutage(Throwable t) {
+    Throwable e = unwrap(t);
+    return !(e instanceof RedisCommandExecutionException) || e instanceof RedisBusyException
+        || e instanceof RedisLoadingException;
+  }
+
+  /** Logs an error reply, the first one and then at most one a minute. */
+  private void answeredError(Throwable e) {
+    long now = System.nanoTime();
+    long last = lastErrorLogged.get();
+    if ((last == 0 || now - last >= TimeUnit.MINUTES.toNanos(1)) && lastErrorLogged.compareAndSet(last, now)) {
+      LOG.warn("fleet: Redis {} answered an error: {} (further ones within a minute are counted in "
+          + "fleet_redis_errors_total, not logged)", shown(), e.getMessage());
+    }
   }
 
   /**

@@ -63,13 +63,14 @@ final class Scripts {
       + "return {1}\n";
 
   /**
-   * A breaker's decision: the state key set for ARGV[2] ms (0 = deleted, -1 = left as it is) and the message
-   * published. KEYS: state. ARGV: message, ms, channel.
+   * A breaker's decision: the message published, then the state key set for ARGV[2] ms (0 = deleted, -1 = left as it
+   * is). Published first, so that a full Redis (which refuses the {@code SET} with {@code OOM}) still passes the
+   * decision on. KEYS: state. ARGV: message, ms, channel.
    */
   static final String DECIDED = "local ms = tonumber(ARGV[2])\n"
+      + "redis.call('PUBLISH', ARGV[3], ARGV[1])\n"
       + "if ms > 0 then redis.call('SET', KEYS[1], ARGV[1], 'PX', ms)\n"
       + "elseif ms == 0 then redis.call('DEL', KEYS[1]) end\n"
-      + "redis.call('PUBLISH', ARGV[3], ARGV[1])\n"
       + "return {1}\n";
 
   /**

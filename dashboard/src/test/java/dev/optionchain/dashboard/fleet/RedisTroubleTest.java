@@ -1,0 +1,45 @@
+package dev.optionchain.dashboard.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Redis in trouble short of an outage: full, or answering with errors. An error reply is an answer: Redis is there,
+ * so the fleet's own breaker must not open on it and cut every instance off from the others.
+ */
+class RedisTroubleTest {
+
+  @TempDir
+  Path dir;
+
+  private TestFleet fleet;
+
+  @AfterEach
+  void stop() {
+    if (fleet != null) {
+      fleet.close();
+    }
+  }
+
+  @Test
+  void aFullRedisAnswersErrorsButTheInstancesStayConnectedAndStillShareTheirDecisions() {
+    fleet = TestFleet.start(dir, 2, Map.of("breaker.options_chain.recovery-timeout", "60s"));
+    // maxmemory below what is used, and the default policy (noeviction): every write is refused with OOM
+    assertThat(fleet.redis.cli("CONFIG", "SET", "maxmemory", "1")).isEqualTo("OK");
+    double before = fleet.metric(0, "fleet_redis_errors_total");
+    TestFleet.await("four heartbeats refused", Duration.ofSeconds(10),
+        () -> fleet.metric(0, "fleet_redis_errors_total") >= before + 4);
+    for (int i = 0; i < 2; i++) {
+      assertThat(fleet.connected(i)).as("instance %d still uses Redis", i).isTrue();
+    }
+    SharedDecisionsTest.trip(fleet, 0);
+    TestFleet.await("b adopts a's OPEN through a full Redis", Duration.ofSeconds(2),
+        () -> fleet.state(1, "options_chain").equals("OPEN"));
+  }
+}
