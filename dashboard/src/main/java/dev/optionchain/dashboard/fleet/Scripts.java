@@ -3,10 +3,20 @@ package dev.optionchain.dashboard.fleet;
 /**
  * The Lua scripts the fleet runs in Redis: each is one atomic step and one round trip. Time inside a script is
  * Redis's own ({@code TIME}), so the instances' wall clocks never need to agree. Keys are passed as {@code KEYS}.
+ *
+ * <p>Whoever can write to Redis can write the fleet's keys, so a script never trusts what it finds: a key of another
+ * type than the fleet writes is deleted before use ({@code typed}), rather than failing the script with
+ * {@code WRONGTYPE} on every call from then on.
  */
 final class Scripts {
 
   private Scripts() {}
+
+  /** {@code typed(key, type)}: deletes the key if it holds another type than the fleet writes there. */
+  private static final String TYPED = "local function typed(k, t)\n"
+      + "  local ty = redis.call('TYPE', k).ok\n"
+      + "  if ty ~= t and ty ~= 'none' then redis.call('DEL', k) end\n"
+      + "end\n";
 
   /** Redis's clock in milliseconds, at the top of scripts that need it. */
   private static final String NOW = "local t = redis.call('TIME')\n"
@@ -17,7 +27,8 @@ final class Scripts {
    * plus a pause the upstream asked for. KEYS: log, pause. ARGV: limit, window ms, member. Returns
    * {@code {1, 0, count}} when the call may go ahead (and was logged), {@code {0, wait ms, count}} otherwise.
    */
-  static final String BUDGET = NOW
+  static final String BUDGET = NOW + TYPED
+      + "typed(KEYS[1], 'zset') typed(KEYS[2], 'string')\n"
       + "local paused = redis.call('PTTL', KEYS[2])\n"
       + "local window = tonumber(ARGV[2])\n"
       + "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)\n"
@@ -33,7 +44,8 @@ final class Scripts {
       + "return {1, 0, n + 1}\n";
 
   /** Pauses the budget for ARGV[1] ms unless a longer pause is set. KEYS: pause. */
-  static final String PAUSE = "local left = redis.call('PTTL', KEYS[1])\n"
+  static final String PAUSE = TYPED + "typed(KEYS[1], 'string')\n"
+      + "local left = redis.call('PTTL', KEYS[1])\n"
       + "if left < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) end\n"
       + "return {1}\n";
 
@@ -42,7 +54,8 @@ final class Scripts {
    * how long the holder may still fetch. KEYS: fresh, lock. ARGV: instance, lock ms. Returns {@code {1, answer}},
    * {@code {2, ''}} (locked by us) or {@code {3, lock pttl}}.
    */
-  static final String FRESH = "local v = redis.call('GET', KEYS[1])\n"
+  static final String FRESH = TYPED + "typed(KEYS[1], 'string') typed(KEYS[2], 'string')\n"
+      + "local v = redis.call('GET', KEYS[1])\n"
       + "if v then return {1, v} end\n"
       + "local holder = redis.call('GET', KEYS[2])\n"
       + "if (not holder) or holder == ARGV[1] then\n"
@@ -56,7 +69,9 @@ final class Scripts {
    * lock released if ours, the notice published. KEYS: fresh, last good, lock. ARGV: answer, fresh ms, last good ms,
    * instance, channel, notice.
    */
-  static final String FETCHED = "if tonumber(ARGV[2]) > 0 then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end\n"
+  static final String FETCHED = TYPED
+      + "typed(KEYS[1], 'string') typed(KEYS[2], 'string') typed(KEYS[3], 'string')\n"
+      + "if tonumber(ARGV[2]) > 0 then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end\n"
       + "if tonumber(ARGV[3]) > 0 then redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[3]) end\n"
       + "if redis.call('GET', KEYS[3]) == ARGV[4] then redis.call('DEL', KEYS[3]) end\n"
       + "redis.call('PUBLISH', ARGV[5], ARGV[6])\n"
@@ -67,7 +82,8 @@ final class Scripts {
    * is). Published first, so that a full Redis (which refuses the {@code SET} with {@code OOM}) still passes the
    * decision on. KEYS: state. ARGV: message, ms, channel.
    */
-  static final String DECIDED = "local ms = tonumber(ARGV[2])\n"
+  static final String DECIDED = TYPED + "typed(KEYS[1], 'string')\n"
+      + "local ms = tonumber(ARGV[2])\n"
       + "redis.call('PUBLISH', ARGV[3], ARGV[1])\n"
       + "if ms > 0 then redis.call('SET', KEYS[1], ARGV[1], 'PX', ms)\n"
       + "elseif ms == 0 then redis.call('DEL', KEYS[1]) end\n"
@@ -77,13 +93,20 @@ final class Scripts {
    * One more failure in a row of a breaker, counted across the fleet, for ARGV[1] ms. KEYS: the count. Returns
    * {@code {count}}.
    */
-  static final String FAILED = "local n = redis.call('INCR', KEYS[1])\n"
+  static final String FAILED = TYPED + "typed(KEYS[1], 'string')\n"
+      + "local n = redis.pcall('INCR', KEYS[1])\n"
+      + "if type(n) == 'table' then\n" // not a number (or one about to overflow): start again, unless Redis is full
+      + "  if string.find(n.err, 'OOM') then return n end\n"
+      + "  redis.call('DEL', KEYS[1])\n"
+      + "  n = redis.call('INCR', KEYS[1])\n"
+      + "end\n"
       + "redis.call('PEXPIRE', KEYS[1], ARGV[1])\n"
       + "return {n}\n";
 
   /** Every breaker's state key and its time to live. KEYS: the state keys. Returns {@code {value or '', pttl}...}. */
-  static final String STATES = "local out = {}\n"
+  static final String STATES = TYPED + "local out = {}\n"
       + "for i = 1, #KEYS do\n"
+      + "  typed(KEYS[i], 'string')\n"
       + "  out[#out + 1] = redis.call('GET', KEYS[i]) or ''\n"
       + "  out[#out + 1] = redis.call('PTTL', KEYS[i])\n"
       + "end\n"
@@ -93,7 +116,8 @@ final class Scripts {
    * The trial lease: taken if free or already ours, for ARGV[2] ms. KEYS: lease. ARGV: instance, ms. Returns 1 when
    * this instance holds it (as a list of one).
    */
-  static final String LEASE = "local cur = redis.call('GET', KEYS[1])\n"
+  static final String LEASE = TYPED + "typed(KEYS[1], 'string')\n"
+      + "local cur = redis.call('GET', KEYS[1])\n"
       + "if (not cur) or cur == ARGV[1] then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return {1} end\n"
       + "return {0}\n";
 
@@ -102,7 +126,9 @@ final class Scripts {
    * ARGV[3] ms; each breaker's trial-lease holder. KEYS: instances, budget log, lease keys... ARGV: instance, seen ms,
    * budget window ms. Returns {@code {instances, budget count, holders}}.
    */
-  static final String HEARTBEAT = NOW
+  static final String HEARTBEAT = NOW + TYPED
+      + "typed(KEYS[1], 'zset') typed(KEYS[2], 'zset')\n"
+      + "for i = 3, #KEYS do typed(KEYS[i], 'string') end\n"
       + "redis.call('ZADD', KEYS[1], now, ARGV[1])\n"
       + "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[2]))\n"
       + "redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) * 2)\n"

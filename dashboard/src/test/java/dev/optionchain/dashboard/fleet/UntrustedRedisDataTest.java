@@ -1,0 +1,63 @@
+package dev.optionchain.dashboard.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Whoever can write to Redis can write the fleet's keys. Corrupt or hostile values must not crash an instance, cut it
+ * off from the fleet, poison its memory, or keep a breaker open forever: a value of the fleet's keys is checked
+ * before it is trusted.
+ */
+class UntrustedRedisDataTest {
+
+  @TempDir
+  Path dir;
+
+  private TestFleet fleet;
+
+  @AfterEach
+  void stop() {
+    if (fleet != null) {
+      fleet.close();
+    }
+  }
+
+  /** Asks both instances for the chain until both are CLOSED (the recovery timeout is 2 s). */
+  static void recovers(TestFleet fleet, String path, Duration within) {
+    TestFleet.await("the fleet recovers", within, () -> {
+      for (int i = 0; i < fleet.size(); i++) {
+        fleet.api(i).get(path);
+      }
+      for (int i = 0; i < fleet.size(); i++) {
+        if (!fleet.state(i, "options_chain").equals("CLOSED")) {
+          SharedDecisionsTest.sleepQuietly(100);
+          return false;
+        }
+      }
+      return true;
+    });
+  }
+
+  @Test
+  void keysOfTheWrongTypeAreTakenBackNotAnOutage() {
+    fleet = TestFleet.start(dir, 2, Map.of());
+    fleet.redis.cli("SET", "ocd:instances", "garbage");
+    fleet.redis.cli("HSET", "ocd:budget:calls", "f", "v");
+    fleet.redis.cli("RPUSH", "ocd:lease:options_chain", "x");
+    fleet.redis.cli("SADD", "ocd:breaker:options_chain", "x");
+    fleet.redis.cli("SET", "ocd:failures:options_chain", "many");
+    fleet.startInstance("c", Map.of());
+    TestFleet.await("a lists c: its heartbeat works", Duration.ofSeconds(5),
+        () -> fleet.health(0).path("fleet").path("instances").toString().equals("[\"a\",\"b\",\"c\"]"));
+    String path = SharedDecisionsTest.trip(fleet, 0);
+    TestFleet.await("b adopts a's OPEN", Duration.ofSeconds(2), () -> fleet.state(1, "options_chain").equals("OPEN"));
+    fleet.clearFaults();
+    recovers(fleet, path, Duration.ofSeconds(15)); // a trial needs the lease
+  }
+}
