@@ -44,6 +44,8 @@ public final class Fleet implements Sharing, AutoCloseable {
   /** An instance is listed while its last heartbeat is this recent. */
   static final Duration SEEN = Duration.ofSeconds(30);
   static final Duration HEARTBEAT = Duration.ofSeconds(1);
+  /** The sorted set of instances, scored by the Redis time of their last heartbeat. */
+  static final String INSTANCES = "ocd:instances";
 
   private final FleetSettings settings;
   private final BreakerClock clock;
@@ -276,7 +278,7 @@ public final class Fleet implements Sharing, AutoCloseable {
 
   private void heartbeat() {
     List<String> names = DashboardConfig.BREAKER_NAMES;
-    List<String> keys = new ArrayList<>(List.of("ocd:instances", "ocd:budget:calls"));
+    List<String> keys = new ArrayList<>(List.of(INSTANCES, "ocd:budget:calls"));
     names.forEach(n -> keys.add(SharedBreakers.leaseKey(n)));
     link.script(Scripts.HEARTBEAT, keys.toArray(String[]::new), settings.instanceId(), SEEN.toMillis(),
         SharedBudget.WINDOW_MILLIS).whenComplete((r, e) -> {

@@ -113,12 +113,21 @@ final class Scripts {
       + "return out\n";
 
   /**
-   * The trial lease: taken if free or already ours, for ARGV[2] ms. KEYS: lease. ARGV: instance, ms. Returns 1 when
-   * this instance holds it (as a list of one).
+   * The trial lease: taken if free, already ours, or not a lease any live instance holds: one without a time to live
+   * or with more left than a lease lasts (no instance writes those), or one whose holder has not been seen for
+   * ARGV[3] ms (its holder's id is not among the instances' heartbeats). KEYS: lease, instances. ARGV: instance, ms,
+   * seen ms. Returns 1 when this instance holds it (as a list of one).
    */
-  static final String LEASE = TYPED + "typed(KEYS[1], 'string')\n"
+  static final String LEASE = NOW + TYPED + "typed(KEYS[1], 'string')\n"
       + "local cur = redis.call('GET', KEYS[1])\n"
-      + "if (not cur) or cur == ARGV[1] then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return {1} end\n"
+      + "local ms = tonumber(ARGV[2])\n"
+      + "local take = (not cur) or cur == ARGV[1]\n"
+      + "if not take then\n"
+      + "  local left = redis.call('PTTL', KEYS[1])\n"
+      + "  local seen = redis.call('TYPE', KEYS[2]).ok == 'zset' and redis.call('ZSCORE', KEYS[2], cur)\n"
+      + "  take = left < 0 or left > ms or (not seen) or tonumber(seen) < now - tonumber(ARGV[3])\n"
+      + "end\n"
+      + "if take then redis.call('SET', KEYS[1], ARGV[1], 'PX', ms) return {1} end\n"
       + "return {0}\n";
 
   /**

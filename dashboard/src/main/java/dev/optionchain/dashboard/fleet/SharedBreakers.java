@@ -335,7 +335,8 @@ final class SharedBreakers implements AutoCloseable {
       }
       held = false;
       if (asking.compareAndSet(false, true)) {
-        link.script(Scripts.LEASE, new String[] {leaseKey(breaker)}, me, lease.toMillis())
+        link.script(Scripts.LEASE, new String[] {leaseKey(breaker), Fleet.INSTANCES}, me, lease.toMillis(),
+            Fleet.SEEN.toMillis())
             .whenComplete((won, e) -> {
               if (e == null && won != null) {
                 ask(won);

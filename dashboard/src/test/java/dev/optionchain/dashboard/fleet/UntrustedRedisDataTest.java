@@ -60,4 +60,21 @@ class UntrustedRedisDataTest {
     fleet.clearFaults();
     recovers(fleet, path, Duration.ofSeconds(15)); // a trial needs the lease
   }
+
+  @Test
+  void aLeaseOfNoLiveInstanceOrWithoutAnEndDoesNotKeepABreakerOpen() {
+    fleet = TestFleet.start(dir, 2, Map.of());
+    fleet.redis.cli("SET", "ocd:lease:options_chain", "ghost"); // no time to live, no such instance
+    String path = SharedDecisionsTest.trip(fleet, 0);
+    fleet.clearFaults();
+    recovers(fleet, path, Duration.ofSeconds(15));
+
+    fleet.redis.cli("SET", "ocd:lease:options_chain", "b", "PX", "86400000"); // a live instance, but a day long
+    fleet.fault("chains", "outage", "");
+    for (int n = 0; n < 3; n++) {
+      fleet.api(0).get(path);
+    }
+    fleet.clearFaults();
+    recovers(fleet, path, Duration.ofSeconds(15));
+  }
 }
