@@ -207,11 +207,18 @@ final class SharedBreakers implements AutoCloseable {
     }
   }
 
-  private void adoptOpen(CircuitBreaker b, Duration remaining, String origin, String reason) {
+  /**
+   * Adopts another instance's OPEN for {@code remaining}, cut to the longest this breaker would stay open by itself
+   * (its recovery timeout, or the cap of its backoff): a message or a state key is anyone's to write, and an OPEN of
+   * years must not shut a dependency off for good.
+   */
+  private void adoptOpen(CircuitBreaker b, Duration told, String origin, String reason) {
     CircuitBreakerStatus s = b.getStatus();
     if (s.forcedOpen()) {
       return;
     }
+    Duration longest = b.getConfig().maxRecoveryTimeout();
+    Duration remaining = told.compareTo(longest) > 0 ? longest : told;
     if (s.state() == CircuitBreakerState.OPEN) {
       Duration left = s.retryAt().map(at -> Duration.between(clock.now(), at)).orElse(Duration.ZERO);
       if (remaining.compareTo(left.plus(SLACK)) <= 0) {

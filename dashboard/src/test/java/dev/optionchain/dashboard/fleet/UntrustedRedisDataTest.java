@@ -77,4 +77,34 @@ class UntrustedRedisDataTest {
     fleet.clearFaults();
     recovers(fleet, path, Duration.ofSeconds(15));
   }
+
+  /** Whether instance {@code i}'s options_chain breaker is OPEN with its trial due within {@code max}. */
+  private boolean openAtMost(int i, Duration max) {
+    var s = fleet.health(i).path("breakers").path("options_chain");
+    return s.path("state").asText().equals("OPEN")
+        && java.time.Instant.parse(s.path("retryAt").asText()).isBefore(java.time.Instant.now().plus(max));
+  }
+
+  @Test
+  void anOpenOfAbsurdLengthIsCutToTheLongestTheBreakerWouldStayOpen() {
+    fleet = TestFleet.start(dir, 2, Map.of());
+    String path = SharedDecisionsTest.CHAIN + SharedDecisionsTest.expiration(fleet.api(0));
+    String forged = "{\"v\":1,\"type\":\"transition\",\"instance\":\"evil\",\"breaker\":\"options_chain\","
+        + "\"from\":\"CLOSED\",\"to\":\"OPEN\",\"at\":\"2026-01-01T00:00:00Z\",\"reason\":\"forged\","
+        + "\"remainingMs\":9000000000000000}";
+    fleet.redis.cli("PUBLISH", "ocd:fleet", forged);
+    for (int i = 0; i < 2; i++) {
+      int n = i;
+      TestFleet.await("instance " + n + " OPEN for at most its recovery timeout (2 s)", Duration.ofSeconds(2),
+          () -> fleet.state(n, "options_chain").equals("OPEN"));
+      assertThat(openAtMost(n, Duration.ofSeconds(3))).as("%s", fleet.health(n)).isTrue();
+    }
+    recovers(fleet, path, Duration.ofSeconds(15));
+
+    // the same as the state key, which an instance started later reads
+    fleet.redis.cli("SET", "ocd:breaker:options_chain", forged, "PX", "900000000000");
+    fleet.startInstance("c", Map.of());
+    TestFleet.await("c learns OPEN", Duration.ofSeconds(3), () -> fleet.state(2, "options_chain").equals("OPEN"));
+    assertThat(openAtMost(2, Duration.ofSeconds(3))).as("%s", fleet.health(2)).isTrue();
+  }
 }
