@@ -279,7 +279,7 @@ public final class Fleet implements Sharing, AutoCloseable {
   private void heartbeat() {
     List<String> names = DashboardConfig.BREAKER_NAMES;
     List<String> keys = new ArrayList<>(List.of(INSTANCES, "ocd:budget:calls"));
-    names.forEach(n -> keys.add(SharedBreakers.leaseKey(n)));
+    names.forEach(n -> keys.add(TrialLease.key(n)));
     link.script(Scripts.HEARTBEAT, keys.toArray(String[]::new), settings.instanceId(), SEEN.toMillis(),
         SharedBudget.WINDOW_MILLIS).whenComplete((r, e) -> {
           if (e != null || r == null || r.size() < 3) {

@@ -77,17 +77,43 @@ final class Scripts {
       + "redis.call('PUBLISH', ARGV[5], ARGV[6])\n"
       + "return {1}\n";
 
+  /** Redis's clock in microseconds, at the top of scripts that need it: a decision's {@code seq}. */
+  private static final String NOW_MICROS = "local tm = redis.call('TIME')\n"
+      + "local micros = tonumber(tm[1]) * 1000000 + tonumber(tm[2])\n";
+
   /**
-   * A breaker's decision: the message published, then the state key set for ARGV[2] ms (0 = deleted, -1 = left as it
-   * is). Published first, so that a full Redis (which refuses the {@code SET} with {@code OOM}) still passes the
-   * decision on. KEYS: state. ARGV: message, ms, channel.
+   * A breaker's decision, accepted only if made on the fleet's latest: the last decision is kept
+   * ({@code ocd:decided:<name>}, with its {@code seq}); a decision whose maker knew of an older one (ARGV[4], the
+   * largest {@code seq} it had seen) is refused, unless the last one was its own (it decides on its own state). A
+   * decision accepted gets the next {@code seq} (Redis's time in microseconds, or one more than the last: it never
+   * goes back), is published, and becomes the last decision and, to OPEN, the state key for ARGV[2] ms (0 = deleted,
+   * -1 = left as it is). A last decision that cannot be read, or with a {@code seq} more than a day ahead of Redis's
+   * clock, is garbage and counts as none. Published before it is stored, so that a full Redis (which refuses the
+   * writes with {@code OOM}) still passes it on. KEYS: state, last decision. ARGV: message (JSON without seq), ms,
+   * channel, known seq, instance, how long the last decision is kept (ms). Returns {@code {1, seq}} when accepted,
+   * {@code {0, last decision, state key's pttl}} when refused.
    */
-  static final String DECIDED = TYPED + "typed(KEYS[1], 'string')\n"
+  static final String DECIDED = NOW_MICROS + TYPED
+      + "typed(KEYS[1], 'string') typed(KEYS[2], 'string')\n"
+      + "local last = redis.call('GET', KEYS[2])\n"
+      + "local cur, author = 0, ''\n"
+      + "if last then\n"
+      + "  local ok, m = pcall(cjson.decode, last)\n"
+      + "  if ok and type(m) == 'table' and tonumber(m['seq']) and tonumber(m['seq']) <= micros + 86400000000 then\n"
+      + "    cur, author = tonumber(m['seq']), tostring(m['instance'])\n"
+      + "  else last = false end\n"
+      + "end\n"
+      + "if last and tonumber(ARGV[4]) < cur and author ~= ARGV[5] then\n"
+      + "  return {0, last, redis.call('PTTL', KEYS[1])}\n"
+      + "end\n"
+      + "local seq = math.max(cur + 1, micros)\n"
+      + "local msg = string.sub(ARGV[1], 1, -2) .. ',\"seq\":' .. string.format('%.0f', seq) .. '}'\n"
+      + "redis.call('PUBLISH', ARGV[3], msg)\n"
       + "local ms = tonumber(ARGV[2])\n"
-      + "redis.call('PUBLISH', ARGV[3], ARGV[1])\n"
-      + "if ms > 0 then redis.call('SET', KEYS[1], ARGV[1], 'PX', ms)\n"
+      + "if ms > 0 then redis.pcall('SET', KEYS[1], msg, 'PX', ms)\n"
       + "elseif ms == 0 then redis.call('DEL', KEYS[1]) end\n"
-      + "return {1}\n";
+      + "redis.pcall('SET', KEYS[2], msg, 'PX', ARGV[6])\n"
+      + "return {1, seq}\n";
 
   /**
    * One more failure in a row of a breaker, counted across the fleet, for ARGV[1] ms. KEYS: the count. Returns
@@ -103,12 +129,16 @@ final class Scripts {
       + "redis.call('PEXPIRE', KEYS[1], ARGV[1])\n"
       + "return {n}\n";
 
-  /** Every breaker's state key and its time to live. KEYS: the state keys. Returns {@code {value or '', pttl}...}. */
+  /**
+   * Every breaker's state key, its time to live, and its last decision. KEYS: state key, last decision, for each
+   * breaker. Returns {@code {state or '', pttl, last decision or ''}...}.
+   */
   static final String STATES = TYPED + "local out = {}\n"
-      + "for i = 1, #KEYS do\n"
-      + "  typed(KEYS[i], 'string')\n"
+      + "for i = 1, #KEYS, 2 do\n"
+      + "  typed(KEYS[i], 'string') typed(KEYS[i + 1], 'string')\n"
       + "  out[#out + 1] = redis.call('GET', KEYS[i]) or ''\n"
       + "  out[#out + 1] = redis.call('PTTL', KEYS[i])\n"
+      + "  out[#out + 1] = redis.call('GET', KEYS[i + 1]) or ''\n"
       + "end\n"
       + "return out\n";
 
