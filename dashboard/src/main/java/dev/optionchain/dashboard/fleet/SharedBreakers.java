@@ -62,6 +62,8 @@ final class SharedBreakers implements AutoCloseable {
   private final Map<String, TrialLease> gates = new ConcurrentHashMap<>();
   /** Each breaker's last transition this instance decided itself, to publish again after a time apart. */
   private final Map<String, StateTransition> lastOwn = new ConcurrentHashMap<>();
+  /** Breakers forced open here: their forced OPEN, and the reset that ends it, are not the fleet's business. */
+  private final java.util.Set<String> forced = ConcurrentHashMap.newKeySet();
   /** Each breaker's latest decision in the fleet this instance knows of: its {@code seq}. */
   private final Map<String, Long> known = new ConcurrentHashMap<>();
   private volatile CircuitBreakerRegistry registry;
@@ -91,6 +93,11 @@ final class SharedBreakers implements AutoCloseable {
   /** Publishes this registry's decisions and adopts the others'; then re-learns the fleet's state. */
   void bind(CircuitBreakerRegistry breakers) {
     this.registry = breakers;
+    breakers.getAll().forEach((name, b) -> {
+      if (b.getStatus().forcedOpen()) {
+        forced.add(name); // restored from the history
+      }
+    });
     this.subscription = breakers.onStateTransition(this::onTransition);
   }
 
@@ -109,16 +116,21 @@ final class SharedBreakers implements AutoCloseable {
       return; // this instance's decision on the fleet's count, published by tripTogether
     }
     CircuitBreakerRegistry r = registry;
-    if (r == null || !link.active()) {
-      return;
-    }
-    Optional<CircuitBreaker> b = r.get(t.breakerName());
+    Optional<CircuitBreaker> b = r == null ? Optional.empty() : r.get(t.breakerName());
     if (b.isEmpty()) {
       return;
     }
     CircuitBreakerStatus status = b.get().getStatus();
     if (status.forcedOpen()) {
+      forced.add(t.breakerName());
       return; // maintenance of one instance, not a fleet decision
+    }
+    if (forced.remove(t.breakerName()) && t.from() == CircuitBreakerState.OPEN) {
+      link.submitToFleet(this::resync); // the end of that maintenance: not a decision either; take the fleet's state
+      return;
+    }
+    if (!link.active()) {
+      return;
     }
     publish(t, status);
   }
@@ -254,8 +266,8 @@ final class SharedBreakers implements AutoCloseable {
   /** Adopts another instance's decision, unless this instance knows of a newer one. On the fleet's thread. */
   private void apply(Message m, Duration remaining) {
     Optional<CircuitBreaker> b = breaker(m);
-    if (b.isEmpty() || !newer(m)) {
-      return;
+    if (b.isEmpty() || b.get().getStatus().forcedOpen() || !newer(m)) {
+      return; // forced open: adopts nothing, and learns it when the maintenance ends
     }
     switch (m.toState()) {
       case OPEN:

@@ -71,4 +71,20 @@ class StaleDecisionsTest {
       assertThat(fleet.state(i, "options_chain")).as("instance %d", i).isEqualTo("CLOSED");
     }
   }
+
+  @Test
+  void theEndOfOneInstancesForcedOpenIsItsOwnAffairAndDoesNotCloseTheFleet() {
+    fleet = TestFleet.start(dir, 2, Map.of("breaker.options_chain.recovery-timeout", "60s", "admin.token", TOKEN));
+    String open = "/api/admin/circuit-breakers/options_chain/open";
+    assertThat(fleet.api(0).post(open, "", TOKEN).status()).isEqualTo(200); // a: maintenance, not shared
+    SharedDecisionsTest.trip(fleet, 1); // b trips on its own failures; the upstream stays down
+    assertThat(fleet.health(0).path("breakers").path("options_chain").path("forcedOpen").asBoolean()).isTrue();
+
+    assertThat(fleet.api(0).post(RESET, "", TOKEN).status()).isEqualTo(200); // a's maintenance ends
+    TestFleet.await("a takes the fleet's OPEN", Duration.ofSeconds(3), () -> {
+      var s = fleet.health(0).path("breakers").path("options_chain");
+      return s.path("state").asText().equals("OPEN") && s.path("origin").asText().equals("b");
+    });
+    assertThat(fleet.state(1, "options_chain")).as("b stays OPEN: the upstream is still down").isEqualTo("OPEN");
+  }
 }
