@@ -24,14 +24,18 @@ final class Scripts {
 
   /**
    * The upstream budget: a sliding log of the fleet's calls in the last window (a sorted set scored by Redis time),
-   * plus a pause the upstream asked for. KEYS: log, pause. ARGV: limit, window ms, member. Returns
-   * {@code {1, 0, count}} when the call may go ahead (and was logged), {@code {0, wait ms, count}} otherwise.
+   * plus a pause the upstream asked for. What no instance can have written is dropped: a pause longer than the
+   * longest one (ARGV[4] ms), calls logged more than a second in the future. KEYS: log, pause. ARGV: limit, window
+   * ms, member (unique to the call), longest pause ms. Returns {@code {1, 0, count}} when the call may go ahead (and
+   * was logged), {@code {0, wait ms, count}} otherwise.
    */
   static final String BUDGET = NOW + TYPED
       + "typed(KEYS[1], 'zset') typed(KEYS[2], 'string')\n"
       + "local paused = redis.call('PTTL', KEYS[2])\n"
+      + "if paused > tonumber(ARGV[4]) then redis.call('DEL', KEYS[2]) paused = -2 end\n"
       + "local window = tonumber(ARGV[2])\n"
       + "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)\n"
+      + "redis.call('ZREMRANGEBYSCORE', KEYS[1], '(' .. (now + 1000), '+inf')\n"
       + "local n = redis.call('ZCARD', KEYS[1])\n"
       + "if paused > 0 then return {0, paused, n} end\n"
       + "local limit = tonumber(ARGV[1])\n"
