@@ -165,6 +165,18 @@ final class Scripts {
       + "return {0}\n";
 
   /**
+   * Alert once per fleet transition: the alert key taken for ARGV[2] ms if free, or if it is not one an instance
+   * wrote (no time to live, or more left than an alert key lasts: taken, else it would silence that alert for good).
+   * KEYS: alert key. ARGV: instance, ms. Returns 1 when this instance sends the alert (as a list of one).
+   */
+  static final String ALERT = TYPED + "typed(KEYS[1], 'string')\n"
+      + "local left = redis.call('PTTL', KEYS[1])\n"
+      + "if left == -2 or left == -1 or left > tonumber(ARGV[2]) then\n"
+      + "  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return {1}\n"
+      + "end\n"
+      + "return {0}\n";
+
+  /**
    * The heartbeat: this instance seen now; the instances seen in the last ARGV[2] ms; the budget's calls in the last
    * ARGV[3] ms; each breaker's trial-lease holder. KEYS: instances, budget log, lease keys... ARGV: instance, seen ms,
    * budget window ms. Returns {@code {instances, budget count, holders}}.

@@ -8,7 +8,6 @@ import dev.optionchain.breaker.CircuitBreakerStatus;
 import dev.optionchain.breaker.StateTransition;
 import dev.optionchain.breaker.Subscription;
 import dev.optionchain.breaker.TrialGate;
-import io.lettuce.core.SetArgs;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -377,8 +376,8 @@ final class SharedBreakers implements AutoCloseable {
   /**
    * Runs {@code send} once per fleet transition: never for an adopted transition (its origin alerts); for one
    * decided here, unless another instance decided the same transition of the same breaker a moment ago (both
-   * tripped before hearing of each other), which a {@code SET NX} key lasting half the recovery time (at most 5 s)
-   * tells. When Redis is not usable, always.
+   * tripped before hearing of each other), which a key lasting half the recovery time (at most 5 s) tells
+   * ({@link Scripts#ALERT}). When Redis is not usable, always.
    */
   void alertOnce(StateTransition t, Runnable send) {
     if (!mine(t)) {
@@ -392,9 +391,9 @@ final class SharedBreakers implements AutoCloseable {
     Duration recovery = r.get(t.breakerName()).get().getConfig().recoveryTimeout();
     long ttl = Math.max(1, Math.min(5_000, recovery.toMillis() / 2));
     String key = "ocd:alert:" + t.breakerName() + ":" + t.from() + ">" + t.to();
-    link.call(c -> c.set(key, me.getBytes(StandardCharsets.UTF_8), SetArgs.Builder.nx().px(ttl)))
-        .whenComplete((ok, e) -> {
-          if (e != null || "OK".equals(ok)) {
+    link.script(Scripts.ALERT, new String[] {key}, me, ttl)
+        .whenComplete((won, e) -> {
+          if (e != null || won == null || won.isEmpty() || Long.valueOf(1).equals(won.get(0))) {
             send.run();
           } else {
             LOG.debug("fleet: alert for {} already sent by another instance", t);

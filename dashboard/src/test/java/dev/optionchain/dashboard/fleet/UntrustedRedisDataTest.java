@@ -107,4 +107,17 @@ class UntrustedRedisDataTest {
     TestFleet.await("c learns OPEN", Duration.ofSeconds(3), () -> fleet.state(2, "options_chain").equals("OPEN"));
     assertThat(openAtMost(2, Duration.ofSeconds(3))).as("%s", fleet.health(2)).isTrue();
   }
+
+  @Test
+  void anAlertKeyNobodyWroteForThisTransitionDoesNotSilenceTheAlert() {
+    try (dev.optionchain.dashboard.alerts.WebhookReceiver hooks = dev.optionchain.dashboard.alerts.WebhookReceiver
+        .start()) {
+      fleet = TestFleet.start(dir, 2, Map.of("alerts.webhooks", hooks.uri().toString(),
+          "breaker.options_chain.recovery-timeout", "60s"));
+      fleet.redis.cli("SET", "ocd:alert:options_chain:CLOSED>OPEN", "x"); // for ever: no instance writes that
+      SharedDecisionsTest.trip(fleet, 0);
+      TestFleet.await("the trip's alert", Duration.ofSeconds(5), () -> hooks.received().stream()
+          .anyMatch(r -> "OPEN".equals(((Map<?, ?>) r.json()).get("to"))));
+    }
+  }
 }
