@@ -122,11 +122,12 @@ public final class Fleet implements Sharing, AutoCloseable {
   }
 
   @Override
-  public <K, V> SharedAnswers<K, V> answers(BreakerSettings kind, Class<V> type) {
+  public <K, V> SharedAnswers<K, V> answers(BreakerSettings kind, Class<V> type,
+      java.util.function.BiPredicate<K, V> belongs) {
     if (!settings.enabled()) {
       return SharedAnswers.none();
     }
-    RedisAnswers<K, V> a = new RedisAnswers<>(kind, type, settings, link, clock, counters);
+    RedisAnswers<K, V> a = new RedisAnswers<>(kind, type, belongs, settings, link, clock, counters);
     answers.put(kind.name(), a);
     return a;
   }

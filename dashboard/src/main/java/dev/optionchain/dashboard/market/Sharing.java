@@ -3,6 +3,7 @@ package dev.optionchain.dashboard.market;
 import dev.optionchain.breaker.TrialGate;
 import dev.optionchain.dashboard.config.BreakerSettings;
 import java.util.Optional;
+import java.util.function.BiPredicate;
 
 /**
  * What the market-data service shares with the other instances of a fleet ({@code docs/fleet.md}): who may make a
@@ -19,7 +20,7 @@ public interface Sharing {
     }
 
     @Override
-    public <K, V> SharedAnswers<K, V> answers(BreakerSettings kind, Class<V> type) {
+    public <K, V> SharedAnswers<K, V> answers(BreakerSettings kind, Class<V> type, BiPredicate<K, V> belongs) {
       return SharedAnswers.none();
     }
   };
@@ -37,9 +38,11 @@ public interface Sharing {
    *
    * @param kind the kind's breaker settings: its name, fresh-for and request timeout
    * @param type the answers' class
+   * @param belongs whether an answer is one of the key (its symbol, expiration, range): what is read back from the
+   *     fleet is checked with it, since anyone who can write to Redis can put an answer under another key
    * @param <K> the key
    * @param <V> the answer
    * @return the shared answers
    */
-  <K, V> SharedAnswers<K, V> answers(BreakerSettings kind, Class<V> type);
+  <K, V> SharedAnswers<K, V> answers(BreakerSettings kind, Class<V> type, BiPredicate<K, V> belongs);
 }

@@ -2,8 +2,14 @@ package dev.optionchain.dashboard.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.optionchain.dashboard.Api;
+import dev.optionchain.dashboard.cache.Cached;
+import dev.optionchain.dashboard.model.Quote;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -119,5 +125,38 @@ class UntrustedRedisDataTest {
       TestFleet.await("the trip's alert", Duration.ofSeconds(5), () -> hooks.received().stream()
           .anyMatch(r -> "OPEN".equals(((Map<?, ?>) r.json()).get("to"))));
     }
+  }
+
+  @Test
+  void anAnswerStoredUnderAnotherKeyIsNotServedForIt() {
+    fleet = TestFleet.start(dir, 2, Map.of("breaker.current_price.fresh-for", "1h"));
+    assertThat(fleet.api(0).get("/api/quote/MSFT").status()).isEqualTo(200);
+    TestFleet.await("MSFT shared", Duration.ofSeconds(5),
+        () -> fleet.redis.cli("EXISTS", "ocd:good:current_price:MSFT").equals("1"));
+    fleet.redis.cli("COPY", "ocd:fresh:current_price:MSFT", "ocd:fresh:current_price:AAPL");
+    fleet.redis.cli("COPY", "ocd:good:current_price:MSFT", "ocd:good:current_price:AAPL");
+    Api.Response r = fleet.api(1).get("/api/quote/AAPL");
+    assertThat(r.status()).as("%s", r).isEqualTo(200);
+    assertThat(r.json().path("data").path("symbol").asText()).isEqualTo("AAPL");
+  }
+
+  @Test
+  void anAnswerFetchedInTheFutureIsNotServed() {
+    fleet = TestFleet.start(dir, 1, Map.of("breaker.current_price.fresh-for", "1h"));
+    Instant future = Instant.now().plus(Duration.ofDays(10));
+    Quote forged = new Quote("AAPL", "Apple Inc", "Q", "stock", 1.0, 0.0, 0.0, null, null, future, 1.0, 1.0, 1.0,
+        null, 1.0, null, null, null, null, null, null);
+    byte[] stored = new AnswerCodec<>("current_price", Quote.class).encode(new Cached<>(forged, future));
+    RedisClient client = RedisClient.create(fleet.redis.url());
+    try (StatefulRedisConnection<String, byte[]> c = client.connect(RedisLink.CODEC)) {
+      c.sync().set("ocd:fresh:current_price:AAPL", stored);
+      c.sync().set("ocd:good:current_price:AAPL", stored);
+    } finally {
+      client.shutdown();
+    }
+    Api.Response r = fleet.api(0).get("/api/quote/AAPL");
+    assertThat(r.status()).as("%s", r).isEqualTo(200);
+    assertThat(Instant.parse(r.json().path("asOf").asText())).isBefore(Instant.now().plus(Duration.ofMinutes(1)));
+    assertThat(r.json().path("data").path("last").asDouble()).isNotEqualTo(1.0);
   }
 }
