@@ -76,7 +76,7 @@ final class RedisAnswers<K, V> implements SharedAnswers<K, V> {
     this.me = settings.instanceId();
     this.link = link;
     this.clock = clock;
-    this.codec = new AnswerCodec<>(kind.name(), type);
+    this.codec = new AnswerCodec<>(kind.name(), type, settings.maxAnswerBytes());
     this.counters = counters;
     this.announced = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(settings.lastGoodFor())
         .executor(Runnable::run).build();
@@ -103,7 +103,7 @@ final class RedisAnswers<K, V> implements SharedAnswers<K, V> {
     CompletableFuture<Boolean> notice = waiting.computeIfAbsent(k, x -> new CompletableFuture<>());
     try {
       Optional<List<Object>> r = link.awaitScript(Scripts.FRESH, new String[] {freshKey(k), lockKey(k)}, me,
-          lockMillis);
+          lockMillis, maxBytes);
       if (r.isEmpty()) {
         return Optional.empty(); // Redis did not answer in time: this instance calls the upstream alone
       }
@@ -120,7 +120,7 @@ final class RedisAnswers<K, V> implements SharedAnswers<K, V> {
       if (!await(notice, wait)) {
         return Optional.empty();
       }
-      return shared(plausible(key, link.await(c -> c.get(freshKey(k))).flatMap(codec::decode)));
+      return shared(plausible(key, read(freshKey(k))));
     } finally {
       waiting.remove(k, notice);
     }
@@ -142,6 +142,13 @@ final class RedisAnswers<K, V> implements SharedAnswers<K, V> {
           + "(asOf {}); further ones are ignored silently", kind, key, answer.get().fetchedAt());
     }
     return ok ? answer : Optional.empty();
+  }
+
+  /** A stored answer, unless Redis holds a larger value there than an instance shares: not even sent then. */
+  private Optional<Cached<V>> read(String redisKey) {
+    return link.awaitScript(Scripts.ANSWER, new String[] {redisKey}, maxBytes)
+        .filter(r -> !r.isEmpty() && r.get(0) instanceof byte[])
+        .flatMap(r -> codec.decode((byte[]) r.get(0)));
   }
 
   private Optional<Cached<V>> shared(Optional<Cached<V>> answer) {
@@ -168,17 +175,17 @@ final class RedisAnswers<K, V> implements SharedAnswers<K, V> {
     if (!link.active()) {
       return;
     }
-    byte[] bytes = codec.encode(answer);
-    if (bytes.length > maxBytes) {
+    Optional<byte[]> encoded = codec.encode(answer);
+    if (encoded.isEmpty()) {
       counters.tooLarge.increment();
       if (mine) {
-        failed(k);
+        gaveUp(k); // the lock is released and the waiting instances go on at once
       }
       return;
     }
     long freshMillis = freshMillis(answer.fetchedAt());
     Message notice = Message.answer(me, kind, k, answer.fetchedAt(), true);
-    link.script(Scripts.FETCHED, new String[] {freshKey(k), goodKey(k), lockKey(k)}, bytes, freshMillis,
+    link.script(Scripts.FETCHED, new String[] {freshKey(k), goodKey(k), lockKey(k)}, encoded.get(), freshMillis,
         good ? lastGoodMillis : 0, me, Message.CHANNEL, notice.json())
         .thenRun(() -> {
           counters.published.increment();
@@ -208,7 +215,13 @@ final class RedisAnswers<K, V> implements SharedAnswers<K, V> {
   }
 
   private void failed(String k) {
-    if (held.remove(k) && link.active()) {
+    if (held.remove(k)) {
+      gaveUp(k);
+    }
+  }
+
+  private void gaveUp(String k) {
+    if (link.active()) {
       Message notice = Message.answer(me, kind, k, null, false);
       link.script(Scripts.FETCHED, new String[] {freshKey(k), goodKey(k), lockKey(k)}, new byte[0], 0, 0, me,
           Message.CHANNEL, notice.json()).thenRun(counters.messagesOut::increment);
@@ -225,7 +238,7 @@ final class RedisAnswers<K, V> implements SharedAnswers<K, V> {
     if (local.isPresent() && (newest == null || !newest.isAfter(local.get()))) {
       return Optional.empty(); // what memory holds is as new as anything the fleet announced: no round trip
     }
-    Optional<Cached<V>> found = plausible(key, link.await(c -> c.get(goodKey(k))).flatMap(codec::decode));
+    Optional<Cached<V>> found = plausible(key, read(goodKey(k)));
     if (found.isEmpty() || local.isPresent() && !found.get().fetchedAt().isAfter(local.get())) {
       return Optional.empty();
     }

@@ -55,18 +55,31 @@ final class Scripts {
 
   /**
    * A memory miss: the fresh answer if another instance put one; else the fetch lock (this instance fetches); else
-   * how long the holder may still fetch. KEYS: fresh, lock. ARGV: instance, lock ms. Returns {@code {1, answer}},
+   * how long the holder may still fetch. A value larger than an instance shares (ARGV[3] bytes) is not one: it is
+   * neither sent nor read. KEYS: fresh, lock. ARGV: instance, lock ms, largest answer. Returns {@code {1, answer}},
    * {@code {2, ''}} (locked by us) or {@code {3, lock pttl}}.
    */
   static final String FRESH = TYPED + "typed(KEYS[1], 'string') typed(KEYS[2], 'string')\n"
-      + "local v = redis.call('GET', KEYS[1])\n"
-      + "if v then return {1, v} end\n"
+      + "if redis.call('STRLEN', KEYS[1]) <= tonumber(ARGV[3]) then\n"
+      + "  local v = redis.call('GET', KEYS[1])\n"
+      + "  if v then return {1, v} end\n"
+      + "end\n"
       + "local holder = redis.call('GET', KEYS[2])\n"
       + "if (not holder) or holder == ARGV[1] then\n"
       + "  redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])\n"
       + "  return {2, ''}\n"
       + "end\n"
       + "return {3, tostring(redis.call('PTTL', KEYS[2]))}\n";
+
+  /**
+   * A stored answer, unless larger than an instance shares (ARGV[1] bytes): then nothing, and nothing sent. KEYS: the
+   * answer's key. Returns {@code {answer}} or {@code {}}.
+   */
+  static final String ANSWER = TYPED + "typed(KEYS[1], 'string')\n"
+      + "if redis.call('STRLEN', KEYS[1]) > tonumber(ARGV[1]) then return {} end\n"
+      + "local v = redis.call('GET', KEYS[1])\n"
+      + "if v then return {v} end\n"
+      + "return {}\n";
 
   /**
    * After a fetch: the answer as fresh (ARGV[2] ms, 0 = not) and as the last good one (ARGV[3] ms, 0 = not), the

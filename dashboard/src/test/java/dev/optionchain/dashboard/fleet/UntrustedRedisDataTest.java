@@ -124,6 +124,8 @@ class UntrustedRedisDataTest {
       SharedDecisionsTest.trip(fleet, 0);
       TestFleet.await("the trip's alert", Duration.ofSeconds(5), () -> hooks.received().stream()
           .anyMatch(r -> "OPEN".equals(((Map<?, ?>) r.json()).get("to"))));
+      fleet.close(); // before the receiver: the instances would try to deliver alerts to it
+      fleet = null;
     }
   }
 
@@ -146,7 +148,8 @@ class UntrustedRedisDataTest {
     Instant future = Instant.now().plus(Duration.ofDays(10));
     Quote forged = new Quote("AAPL", "Apple Inc", "Q", "stock", 1.0, 0.0, 0.0, null, null, future, 1.0, 1.0, 1.0,
         null, 1.0, null, null, null, null, null, null);
-    byte[] stored = new AnswerCodec<>("current_price", Quote.class).encode(new Cached<>(forged, future));
+    byte[] stored = new AnswerCodec<>("current_price", Quote.class, 1 << 20).encode(new Cached<>(forged, future))
+        .orElseThrow();
     RedisClient client = RedisClient.create(fleet.redis.url());
     try (StatefulRedisConnection<String, byte[]> c = client.connect(RedisLink.CODEC)) {
       c.sync().set("ocd:fresh:current_price:AAPL", stored);
@@ -158,5 +161,19 @@ class UntrustedRedisDataTest {
     assertThat(r.status()).as("%s", r).isEqualTo(200);
     assertThat(Instant.parse(r.json().path("asOf").asText())).isBefore(Instant.now().plus(Duration.ofMinutes(1)));
     assertThat(r.json().path("data").path("last").asDouble()).isNotEqualTo(1.0);
+  }
+
+  @Test
+  void aValueLargerThanAnyInstanceSharesIsNeitherSentNorRead() {
+    TestFleet.requireRedis();
+    try (RedisServer redis = RedisServer.start(dir)) {
+      String key = "ocd:fresh:current_price:AAPL";
+      redis.cli("SETRANGE", key, "3000000", "x"); // 3 MB where at most 2 MiB is shared
+      String fresh = redis.cli("EVAL", Scripts.FRESH, "2", key, "ocd:lock:current_price:AAPL", "a", "5000",
+          Integer.toString(2 * 1024 * 1024));
+      assertThat(fresh.length()).as("the reply's length").isLessThan(100);
+      assertThat(fresh).startsWith("2"); // this instance fetches the key itself
+      assertThat(redis.cli("EVAL", Scripts.ANSWER, "1", key, Integer.toString(2 * 1024 * 1024))).isEmpty();
+    }
   }
 }
