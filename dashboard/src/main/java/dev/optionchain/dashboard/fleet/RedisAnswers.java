@@ -102,8 +102,8 @@ final class RedisAnswers<K, V> implements SharedAnswers<K, V> {
     String k = key.toString();
     CompletableFuture<Boolean> notice = waiting.computeIfAbsent(k, x -> new CompletableFuture<>());
     try {
-      Optional<List<Object>> r = link.awaitScript(Scripts.FRESH, new String[] {freshKey(k), lockKey(k)}, me,
-          lockMillis, maxBytes);
+      Optional<List<Object>> r = link.awaitScript(Scripts.FRESH, new String[] {freshKey(k), lockKey(k),
+          Fleet.INSTANCES}, me, lockMillis, maxBytes, Fleet.SEEN.toMillis());
       if (r.isEmpty()) {
         return Optional.empty(); // Redis did not answer in time: this instance calls the upstream alone
       }

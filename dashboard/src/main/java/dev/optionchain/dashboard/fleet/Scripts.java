@@ -18,9 +18,15 @@ final class Scripts {
       + "  if ty ~= t and ty ~= 'none' then redis.call('DEL', k) end\n"
       + "end\n";
 
-  /** Redis's clock in milliseconds, at the top of scripts that need it. */
+  /** Redis's clock in milliseconds, at the top of scripts that need it; and {@code live}, which needs it. */
   private static final String NOW = "local t = redis.call('TIME')\n"
-      + "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n";
+      + "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
+      + "local function live(holder, key, ms, instances, seenMs)\n" // a lease or lock an instance can hold
+      + "  local left = redis.call('PTTL', key)\n"
+      + "  if left < 0 or left > tonumber(ms) then return false end\n"
+      + "  local seen = redis.call('TYPE', instances).ok == 'zset' and redis.call('ZSCORE', instances, holder)\n"
+      + "  return seen and tonumber(seen) >= now - tonumber(seenMs)\n"
+      + "end\n";
 
   /**
    * The upstream budget: a sliding log of the fleet's calls in the last window (a sorted set scored by Redis time),
@@ -56,15 +62,20 @@ final class Scripts {
   /**
    * A memory miss: the fresh answer if another instance put one; else the fetch lock (this instance fetches); else
    * how long the holder may still fetch. A value larger than an instance shares (ARGV[3] bytes) is not one: it is
-   * neither sent nor read. KEYS: fresh, lock. ARGV: instance, lock ms, largest answer. Returns {@code {1, answer}},
-   * {@code {2, ''}} (locked by us) or {@code {3, lock pttl}}.
+   * neither sent nor read. A lock no live instance can hold (no time to live or more left than a lock lasts, or a
+   * holder without a heartbeat for ARGV[4] ms) is taken, not waited for. KEYS: fresh, lock, instances. ARGV:
+   * instance, lock ms, largest answer, seen ms. Returns {@code {1, answer}}, {@code {2, ''}} (locked by us) or
+   * {@code {3, lock pttl}}.
    */
-  static final String FRESH = TYPED + "typed(KEYS[1], 'string') typed(KEYS[2], 'string')\n"
+  static final String FRESH = NOW + TYPED + "typed(KEYS[1], 'string') typed(KEYS[2], 'string')\n"
       + "if redis.call('STRLEN', KEYS[1]) <= tonumber(ARGV[3]) then\n"
       + "  local v = redis.call('GET', KEYS[1])\n"
       + "  if v then return {1, v} end\n"
       + "end\n"
       + "local holder = redis.call('GET', KEYS[2])\n"
+      + "if holder and holder ~= ARGV[1] and not live(holder, KEYS[2], ARGV[2], KEYS[3], ARGV[4]) then\n"
+      + "  holder = false\n"
+      + "end\n"
       + "if (not holder) or holder == ARGV[1] then\n"
       + "  redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])\n"
       + "  return {2, ''}\n"
@@ -168,13 +179,9 @@ final class Scripts {
   static final String LEASE = NOW + TYPED + "typed(KEYS[1], 'string')\n"
       + "local cur = redis.call('GET', KEYS[1])\n"
       + "local ms = tonumber(ARGV[2])\n"
-      + "local take = (not cur) or cur == ARGV[1]\n"
-      + "if not take then\n"
-      + "  local left = redis.call('PTTL', KEYS[1])\n"
-      + "  local seen = redis.call('TYPE', KEYS[2]).ok == 'zset' and redis.call('ZSCORE', KEYS[2], cur)\n"
-      + "  take = left < 0 or left > ms or (not seen) or tonumber(seen) < now - tonumber(ARGV[3])\n"
+      + "if (not cur) or cur == ARGV[1] or not live(cur, KEYS[1], ms, KEYS[2], ARGV[3]) then\n"
+      + "  redis.call('SET', KEYS[1], ARGV[1], 'PX', ms) return {1}\n"
       + "end\n"
-      + "if take then redis.call('SET', KEYS[1], ARGV[1], 'PX', ms) return {1} end\n"
       + "return {0}\n";
 
   /**

@@ -169,11 +169,24 @@ class UntrustedRedisDataTest {
     try (RedisServer redis = RedisServer.start(dir)) {
       String key = "ocd:fresh:current_price:AAPL";
       redis.cli("SETRANGE", key, "3000000", "x"); // 3 MB where at most 2 MiB is shared
-      String fresh = redis.cli("EVAL", Scripts.FRESH, "2", key, "ocd:lock:current_price:AAPL", "a", "5000",
-          Integer.toString(2 * 1024 * 1024));
+      String fresh = redis.cli("EVAL", Scripts.FRESH, "3", key, "ocd:lock:current_price:AAPL", Fleet.INSTANCES,
+          "a", "5000", Integer.toString(2 * 1024 * 1024), "30000");
       assertThat(fresh.length()).as("the reply's length").isLessThan(100);
       assertThat(fresh).startsWith("2"); // this instance fetches the key itself
       assertThat(redis.cli("EVAL", Scripts.ANSWER, "1", key, Integer.toString(2 * 1024 * 1024))).isEmpty();
     }
+  }
+
+  @Test
+  void aFetchLockOfNoLiveInstanceIsNotWaitedFor() {
+    fleet = TestFleet.start(dir, 2, Map.of("breaker.current_price.request-timeout", "20s"));
+    fleet.redis.cli("SET", "ocd:lock:current_price:AAPL", "ghost", "PX", "86400000"); // a day, no such instance
+    fleet.redis.cli("SET", "ocd:lock:current_price:MSFT", "b", "PX", "86400000"); // b is there, but no lock is so long
+    for (String symbol : java.util.List.of("AAPL", "MSFT")) {
+      Api.Response r = fleet.api(0).get("/api/quote/" + symbol);
+      assertThat(r.status()).as("%s", r).isEqualTo(200);
+    }
+    assertThat(fleet.metric(0, "fleet_answers_joined_total")).as("misses that waited for another instance")
+        .isEqualTo(0);
   }
 }
