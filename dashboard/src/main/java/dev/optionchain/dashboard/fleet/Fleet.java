@@ -117,8 +117,12 @@ public final class Fleet implements Sharing, AutoCloseable {
   }
 
   @Override
-  public Optional<TrialGate> trialGate(String breaker) {
-    return settings.enabled() ? Optional.of(breakers.gate(breaker)) : Optional.empty();
+  public Optional<TrialGate> trialGate(BreakerSettings breaker) {
+    if (!settings.enabled()) {
+      return Optional.empty();
+    }
+    return Optional.of(breakers.gate(breaker.name(),
+        TrialLease.lasting(settings.trialLease(), breaker.requestTimeout(), settings.commandTimeout())));
   }
 
   @Override

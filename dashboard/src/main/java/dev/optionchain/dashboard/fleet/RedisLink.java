@@ -69,6 +69,8 @@ final class RedisLink implements AutoCloseable {
   static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
   /** Commands allowed in flight or waiting; beyond it they fail at once (they would time out anyway). */
   static final int REQUEST_QUEUE = 1_000;
+  /** What a caller waits for a command beyond its timeout: the hand-over of the answer. */
+  static final Duration HAND_OVER = Duration.ofMillis(20);
   /** Longest wait for a connection's handshake, made in the background. */
   static final Duration HANDSHAKE = Duration.ofSeconds(2);
 
@@ -282,7 +284,7 @@ final class RedisLink implements AutoCloseable {
       return Optional.empty();
     }
     try {
-      return Optional.ofNullable(call(command).get(timeout.toMillis() + 20, TimeUnit.MILLISECONDS));
+      return Optional.ofNullable(call(command).get(timeout.plus(HAND_OVER).toMillis(), TimeUnit.MILLISECONDS));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.empty();
@@ -313,7 +315,8 @@ final class RedisLink implements AutoCloseable {
       return Optional.empty();
     }
     try {
-      return Optional.ofNullable(script(script, keys, args).get(timeout.toMillis() + 20, TimeUnit.MILLISECONDS));
+      return Optional.ofNullable(script(script, keys, args).get(timeout.plus(HAND_OVER).toMillis(),
+          TimeUnit.MILLISECONDS));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.empty();

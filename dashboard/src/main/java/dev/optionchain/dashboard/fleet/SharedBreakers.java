@@ -85,8 +85,14 @@ final class SharedBreakers implements AutoCloseable {
     return "ocd:decided:" + breaker;
   }
 
-  TrialGate gate(String breaker) {
+  TrialGate gate(String breaker, Duration lease) {
     return gates.computeIfAbsent(breaker, n -> new TrialLease(n, me, lease, link));
+  }
+
+  /** A breaker's trial lease: its gate's, or {@code fleet.trial-lease}. */
+  private Duration lease(String breaker) {
+    TrialLease gate = gates.get(breaker);
+    return gate == null ? lease : gate.lease();
   }
 
   /** Publishes this registry's decisions and adopts the others'; then re-learns the fleet's state. */
@@ -140,7 +146,7 @@ final class SharedBreakers implements AutoCloseable {
       remaining = Duration.ofMillis(1);
     }
     Message m = Message.transition(me, t, remaining);
-    long ttl = t.to() == CircuitBreakerState.OPEN ? remaining.toMillis() + lease.toMillis()
+    long ttl = t.to() == CircuitBreakerState.OPEN ? remaining.toMillis() + lease(t.breakerName()).toMillis()
         : t.to() == CircuitBreakerState.CLOSED ? 0 : -1;
     String name = t.breakerName();
     long basedOn = known.getOrDefault(name, 0L);
@@ -168,12 +174,13 @@ final class SharedBreakers implements AutoCloseable {
     LOG.info("fleet: {} {} -> {} of this instance not shared: the fleet decided {} since{}", t.breakerName(),
         t.from(), t.to(), m.map(x -> x.to() + " (" + x.instance() + ")").orElse("otherwise"),
         m.isPresent() ? "; adopting it" : "");
-    m.ifPresent(x -> apply(x, x.toState() == CircuitBreakerState.OPEN ? openLeft(statePttl) : Duration.ZERO));
+    m.ifPresent(x -> apply(x, x.toState() == CircuitBreakerState.OPEN ? openLeft(x.breaker(), statePttl)
+        : Duration.ZERO));
   }
 
   /** The open time left by a state key's time to live: it lives for the remaining time plus the trial lease. */
-  private Duration openLeft(long statePttl) {
-    return Duration.ofMillis(Math.max(1, statePttl - lease.toMillis()));
+  private Duration openLeft(String breaker, long statePttl) {
+    return Duration.ofMillis(Math.max(1, statePttl - lease(breaker).toMillis()));
   }
 
   /**
@@ -339,7 +346,7 @@ final class SharedBreakers implements AutoCloseable {
             : new StateTransition(b.getName(), CircuitBreakerState.CLOSED, CircuitBreakerState.OPEN,
                 s.stateSince(), "opened while the fleet was apart"), s);
       } else if (state.isPresent()) {
-        apply(state.get(), openLeft(pttl));
+        apply(state.get(), openLeft(names.get(i), pttl));
       } else if (last.isPresent() && last.get().toState() == CircuitBreakerState.CLOSED) {
         apply(last.get(), Duration.ZERO);
       }

@@ -30,6 +30,27 @@ final class TrialLease implements TrialGate {
     this.link = link;
   }
 
+  /**
+   * How long a breaker's lease lasts: {@code fleet.trial-lease}, or twice the longest trial if that is longer. A
+   * trial is the budget's wait for Redis (the command timeout and a little) and the upstream call (the request
+   * timeout), and it starts only in the lease's first half, so it ends before another instance can take the lease.
+   *
+   * @param configured {@code fleet.trial-lease}
+   * @param requestTimeout the breaker's request timeout
+   * @param commandTimeout {@code fleet.command-timeout}
+   * @return the lease
+   */
+  static Duration lasting(Duration configured, Duration requestTimeout, Duration commandTimeout) {
+    Duration trial = requestTimeout.plus(commandTimeout).plus(RedisLink.HAND_OVER);
+    Duration twice = trial.multipliedBy(2);
+    return twice.compareTo(configured) > 0 ? twice : configured;
+  }
+
+  /** @return how long this breaker's lease lasts */
+  Duration lease() {
+    return lease;
+  }
+
   static String key(String breaker) {
     return "ocd:lease:" + breaker;
   }

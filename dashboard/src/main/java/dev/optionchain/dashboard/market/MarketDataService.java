@@ -150,7 +150,7 @@ public final class MarketDataService {
           .recordExceptions(MarketDataService::isUpstreamFault)
           .ignoreExceptions(Fetcher::isRefusal)
           .clock(clock);
-      sharing.trialGate(name).ifPresent(cfg::trialGate); // a fleet: one instance makes the trial call
+      sharing.trialGate(s).ifPresent(cfg::trialGate); // a fleet: one instance makes the trial call
       CircuitBreaker breaker = CircuitBreaker.of(name, cfg.build());
       registry.register(name, breaker);
       TradierClient client = clients.apply(s);

@@ -15,7 +15,7 @@ public interface Sharing {
   /** A single instance: no trial gate, nothing shared. */
   Sharing NONE = new Sharing() {
     @Override
-    public Optional<TrialGate> trialGate(String breaker) {
+    public Optional<TrialGate> trialGate(BreakerSettings breaker) {
       return Optional.empty();
     }
 
@@ -28,10 +28,10 @@ public interface Sharing {
   /**
    * Returns the gate a breaker consults before its trial call, so that one instance of the fleet makes it.
    *
-   * @param breaker the breaker's name
+   * @param breaker the breaker's settings: its name and request timeout (how long its trial may take)
    * @return the gate, or empty for none
    */
-  Optional<TrialGate> trialGate(String breaker);
+  Optional<TrialGate> trialGate(BreakerSettings breaker);
 
   /**
    * Returns the shared answers of one kind of data.

@@ -194,6 +194,20 @@ class SharedDecisionsTest {
     }
   }
 
+  @Test
+  void aTrialLeaseLastsAtLeastTwiceTheLongestTrialSoTwoTrialsCannotOverlap() {
+    // fleet.trial-lease 4s, but a trial of this breaker may take its 5 s request timeout, plus the budget's wait
+    fleet = TestFleet.start(dir, 1, Map.of("breaker.options_chain.request-timeout", "5s"));
+    String path = trip(fleet, 0);
+    TestFleet.await("the lease taken for the trial", Duration.ofSeconds(10), () -> {
+      fleet.api(0).get(path);
+      return fleet.redis.cli("EXISTS", "ocd:lease:options_chain").equals("1");
+    });
+    long pttl = Long.parseLong(fleet.redis.cli("PTTL", "ocd:lease:options_chain"));
+    // taken for 2 x (5 s + the 50 ms command timeout) at least; a trial starts only in its first half
+    assertThat(pttl).as("the lease's time to live (ms)").isGreaterThan(8_000);
+  }
+
   /** Asks every instance for the chain, concurrently, until {@code done} (the recovery timeout is 2 s). */
   private void hammerUntil(ExecutorService pool, String path, java.util.function.BooleanSupplier done)
       throws Exception {
