@@ -88,6 +88,8 @@ final class RedisLink implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   /** Whether the loss of the connection was reported (once for both connections). */
   private final AtomicBoolean lost = new AtomicBoolean();
+  /** Failed attempts of the first connection. */
+  private final java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
   private volatile StatefulRedisConnection<String, byte[]> commands;
   private volatile StatefulRedisPubSubConnection<String, String> pubsub;
   private volatile boolean subscribed;
@@ -128,6 +130,9 @@ final class RedisLink implements AutoCloseable {
         if (commands != null) { // a reconnection (the first connection is announced by connect())
           if (lost.compareAndSet(true, false)) {
             LOG.info("fleet: reconnected to Redis {}", shown());
+          }
+          if (breaker.getState() != CircuitBreakerState.CLOSED) {
+            breaker.reset(); // a new connection: what timed out on the old one says nothing about it
           }
           submit(RedisLink.this::reconnected);
         }
@@ -186,8 +191,11 @@ final class RedisLink implements AutoCloseable {
       closeQuietly(p);
       closeQuietly(c);
       if (!closed.get()) {
-        LOG.warn("fleet: cannot connect to Redis {} ({}); working alone, retrying every second", shown(),
-            e.getMessage());
+        int n = attempts.incrementAndGet();
+        if (n == 1 || n % 60 == 0) { // the first failure, then once a minute
+          LOG.warn("fleet: cannot connect to Redis {} ({}); working alone, retrying every second ({} attempt{} so "
+              + "far)", shown(), e.getMessage(), n, n == 1 ? "" : "s");
+        }
         executor.schedule(this::connect, 1, TimeUnit.SECONDS);
       }
     }
@@ -234,7 +242,12 @@ final class RedisLink implements AutoCloseable {
    */
   <T> CompletableFuture<T> call(Function<RedisAsyncCommands<String, byte[]>, RedisFuture<T>> command) {
     StatefulRedisConnection<String, byte[]> c = commands;
-    if (c == null || closed.get()) {
+    if (c == null || closed.get() || !c.isOpen()) {
+      // disconnected: Lettuce would refuse it at once; the breaker need not learn it again every second (each trial
+      // failing at once made it log two transitions a second for as long as Redis was down)
+      if (c != null) {
+        errors.increment();
+      }
       return CompletableFuture.failedFuture(new IllegalStateException("not connected to Redis"));
     }
     CompletableFuture<T> result = breaker.callAsync(() -> command.apply(c.async()));

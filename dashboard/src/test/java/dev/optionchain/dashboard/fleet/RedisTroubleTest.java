@@ -2,8 +2,13 @@ package dev.optionchain.dashboard.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.optionchain.breaker.BreakerClock;
+import dev.optionchain.dashboard.DashboardApp;
+import dev.optionchain.dashboard.LogCapture;
+import dev.optionchain.dashboard.TestDashboards;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -41,5 +46,38 @@ class RedisTroubleTest {
     SharedDecisionsTest.trip(fleet, 0);
     TestFleet.await("b adopts a's OPEN through a full Redis", Duration.ofSeconds(2),
         () -> fleet.state(1, "options_chain").equals("OPEN"));
+  }
+
+  /** The fleet's own lines (its breaker around Redis, the link) logged while {@code run} runs. */
+  private static long fleetLines(Runnable run) {
+    try (LogCapture log = LogCapture.start()) {
+      run.run();
+      return log.linesFrom(0).stream()
+          .filter(l -> l.contains("'fleet_redis'") || l.contains("fleet.RedisLink")).count();
+    }
+  }
+
+  @Test
+  void redisDownForSecondsCostsAFewLinesOfLogNotTwoASecond() {
+    fleet = TestFleet.start(dir, 1, Map.of());
+    long lines = fleetLines(() -> {
+      fleet.redis.kill();
+      TestFleet.await("alone", Duration.ofSeconds(5), () -> !fleet.connected(0));
+      SharedDecisionsTest.sleepQuietly(5_000);
+    });
+    assertThat(lines).as("lines logged in 5 s without Redis").isLessThanOrEqualTo(3);
+
+    // an instance that starts while Redis is down
+    Map<String, String> m = new HashMap<>(TestFleet.FAST);
+    m.put("upstream.base-url", fleet.sim.baseUrl());
+    m.put("fleet.redis-url", fleet.redis.url());
+    m.put("fleet.instance-id", "late");
+    long starting = fleetLines(() -> {
+      try (DashboardApp app = DashboardApp.start(TestDashboards.config(dir.resolve("late"), m),
+          BreakerClock.system())) {
+        SharedDecisionsTest.sleepQuietly(4_000);
+      }
+    });
+    assertThat(starting).as("lines logged in 4 s by an instance started without Redis").isLessThanOrEqualTo(2);
   }
 }
