@@ -80,4 +80,19 @@ class RedisTroubleTest {
     });
     assertThat(starting).as("lines logged in 4 s by an instance started without Redis").isLessThanOrEqualTo(2);
   }
+
+  @Test
+  void aBurstOfAMillionMessagesDoesNotHoldUpTheFleetsDecisions() {
+    fleet = TestFleet.start(dir, 2, Map.of("breaker.options_chain.recovery-timeout", "60s"));
+    String exp = SharedDecisionsTest.expiration(fleet.api(0));
+    // a million messages from whoever can write to Redis, published in about a second
+    fleet.redis.cli("EVAL", "for i = 1, 1000000 do redis.call('PUBLISH', KEYS[1], ARGV[1]) end return 1", "1",
+        Message.CHANNEL, "{\"v\":1,\"type\":\"answer\",\"instance\":\"z\",\"kind\":\"current_price\","
+        + "\"key\":\"X\",\"ok\":false}");
+    long before = fleet.upstreamRequests("chains");
+    SharedDecisionsTest.trip(fleet, 0);
+    TestFleet.await("b adopts a's OPEN", Duration.ofSeconds(3), () -> fleet.state(1, "options_chain").equals("OPEN"));
+    assertThat(fleet.upstreamRequests("chains") - before).isEqualTo(3);
+    assertThat(exp).isNotEmpty();
+  }
 }
