@@ -184,6 +184,10 @@ final class Scripts {
       + "end\n"
       + "return {0}\n";
 
+  /** Gives a lease back: deleted if it is still ARGV[1]'s. KEYS: lease. */
+  static final String RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end\n"
+      + "return {1}\n";
+
   /**
    * Alert once per fleet transition: the alert key taken for ARGV[2] ms if free, or if it is not one an instance
    * wrote (no time to live, or more left than an alert key lasts: taken, else it would silence that alert for good).

@@ -83,9 +83,17 @@ final class TrialLease implements TrialGate {
     held = !won.isEmpty() && Long.valueOf(1).equals(won.get(0));
   }
 
-  /** The trial is over, whatever its result: the next recovery asks for the lease again. */
+  /**
+   * The trial is over, whatever its result: the lease is given back (if still this instance's), so that the next
+   * recovery's trial may be anyone's and no instance is shown holding a trial that ended.
+   */
   void release() {
-    held = false;
+    if (held) {
+      held = false;
+      if (link.active()) {
+        link.script(Scripts.RELEASE, new String[] {key(breaker)}, me);
+      }
+    }
   }
 
   @Override

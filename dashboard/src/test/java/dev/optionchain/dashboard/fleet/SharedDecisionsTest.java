@@ -208,6 +208,21 @@ class SharedDecisionsTest {
     assertThat(pttl).as("the lease's time to live (ms)").isGreaterThan(8_000);
   }
 
+  @Test
+  void aTrialOverGivesItsLeaseBackSoThePageShowsNoHolderOfARecoveredBreaker() {
+    fleet = TestFleet.start(dir, 2, Map.of("fleet.trial-lease", "60s"));
+    String path = trip(fleet, 0);
+    fleet.clearFaults();
+    UntrustedRedisDataTest.recovers(fleet, path, Duration.ofSeconds(15));
+    TestFleet.await("the lease given back (it was taken for a minute)", Duration.ofSeconds(5),
+        () -> fleet.redis.cli("EXISTS", "ocd:lease:options_chain").equals("0"));
+    for (int i = 0; i < 2; i++) {
+      int n = i;
+      TestFleet.await("instance " + n + " shows no trial holder", Duration.ofSeconds(5),
+          () -> fleet.health(n).path("fleet").path("trials").isEmpty());
+    }
+  }
+
   /** Asks every instance for the chain, concurrently, until {@code done} (the recovery timeout is 2 s). */
   private void hammerUntil(ExecutorService pool, String path, java.util.function.BooleanSupplier done)
       throws Exception {
