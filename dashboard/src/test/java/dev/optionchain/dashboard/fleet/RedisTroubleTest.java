@@ -95,4 +95,24 @@ class RedisTroubleTest {
     assertThat(fleet.upstreamRequests("chains") - before).isEqualTo(3);
     assertThat(exp).isNotEmpty();
   }
+
+  @Test
+  void aRedisWithAPasswordIsJoinedAndThePasswordShowsNowhere() {
+    fleet = TestFleet.start(dir, 0, Map.of());
+    String password = "fleet-redis-Passw0rd-42";
+    assertThat(fleet.redis.cli("CONFIG", "SET", "requirepass", password)).isEqualTo("OK");
+    String url = fleet.redis.url().replace("redis://", "redis://:" + password + "@");
+    try (LogCapture log = LogCapture.start()) {
+      fleet.startInstance("a", Map.of("fleet.redis-url", url));
+      fleet.startInstance("b", Map.of("fleet.redis-url", url));
+      SharedDecisionsTest.trip(fleet, 0);
+      TestFleet.await("b adopts a's OPEN", Duration.ofSeconds(2),
+          () -> fleet.state(1, "options_chain").equals("OPEN"));
+      for (int i = 0; i < 2; i++) {
+        assertThat(fleet.health(i).toString()).doesNotContain(password);
+        assertThat(fleet.api(i).get("/metrics").raw().body()).doesNotContain(password);
+      }
+      assertThat(log.text()).doesNotContain(password);
+    }
+  }
 }
