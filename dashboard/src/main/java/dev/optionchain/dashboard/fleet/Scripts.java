@@ -112,13 +112,15 @@ final class Scripts {
   /**
    * A breaker's decision, accepted only if made on the fleet's latest: the last decision is kept
    * ({@code ocd:decided:<name>}, with its {@code seq}); a decision whose maker knew of an older one (ARGV[4], the
-   * largest {@code seq} it had seen) is refused, unless the last one was its own (it decides on its own state). A
+   * largest {@code seq} it had seen) is refused, unless the last one was its own (it decides on its own state), or it
+   * knew of none (0: it has not reached Redis since it started) and made it after the last one (ARGV[7] ms ago). A
    * decision accepted gets the next {@code seq} (Redis's time in microseconds, or one more than the last: it never
    * goes back), is published, and becomes the last decision and, to OPEN, the state key for ARGV[2] ms (0 = deleted,
    * -1 = left as it is). A last decision that cannot be read, or with a {@code seq} more than a day ahead of Redis's
    * clock, is garbage and counts as none. Published before it is stored, so that a full Redis (which refuses the
    * writes with {@code OOM}) still passes it on. KEYS: state, last decision. ARGV: message (JSON without seq), ms,
-   * channel, known seq, instance, how long the last decision is kept (ms). Returns {@code {1, seq}} when accepted,
+   * channel, known seq, instance, how long the last decision is kept (ms), how long ago the decision was made (ms).
+   * Returns {@code {1, seq}} when accepted,
    * {@code {0, last decision, state key's pttl}} when refused.
    */
   static final String DECIDED = NOW_MICROS + TYPED
@@ -131,7 +133,9 @@ final class Scripts {
       + "    cur, author = tonumber(m['seq']), tostring(m['instance'])\n"
       + "  else last = false end\n"
       + "end\n"
-      + "if last and tonumber(ARGV[4]) < cur and author ~= ARGV[5] then\n"
+      + "local based = tonumber(ARGV[4])\n"
+      + "local fresher = based == 0 and micros - tonumber(ARGV[7]) * 1000 > cur\n"
+      + "if last and based < cur and author ~= ARGV[5] and not fresher then\n"
       + "  return {0, last, redis.call('PTTL', KEYS[1])}\n"
       + "end\n"
       + "local seq = math.max(cur + 1, micros)\n"

@@ -151,7 +151,8 @@ final class SharedBreakers implements AutoCloseable {
     String name = t.breakerName();
     long basedOn = known.getOrDefault(name, 0L);
     link.script(Scripts.DECIDED, new String[] {stateKey(name), decidedKey(name)}, m.json(), ttl, Message.CHANNEL,
-        basedOn, me, DECIDED_KEPT.toMillis()).whenComplete((r, e) -> {
+        basedOn, me, DECIDED_KEPT.toMillis(), Math.max(0, Duration.between(t.at(), clock.now()).toMillis()))
+        .whenComplete((r, e) -> {
           if (e != null || r == null || r.size() < 2) {
             return;
           }

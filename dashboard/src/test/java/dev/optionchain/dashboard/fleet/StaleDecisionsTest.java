@@ -2,6 +2,10 @@ package dev.optionchain.dashboard.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.optionchain.breaker.BreakerClock;
+import dev.optionchain.dashboard.Api;
+import dev.optionchain.dashboard.DashboardApp;
+import dev.optionchain.dashboard.TestDashboards;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -86,5 +90,39 @@ class StaleDecisionsTest {
       return s.path("state").asText().equals("OPEN") && s.path("origin").asText().equals("b");
     });
     assertThat(fleet.state(1, "options_chain")).as("b stays OPEN: the upstream is still down").isEqualTo("OPEN");
+  }
+
+  @Test
+  void anOpenDecidedBeforeTheInstanceEverReachedRedisIsSharedWhenItIsNewerThanTheFleetsLastDecision() {
+    fleet = TestFleet.start(dir, 2, Map.of("breaker.options_chain.recovery-timeout", "60s", "admin.token", TOKEN));
+    SharedDecisionsTest.trip(fleet, 0);
+    fleet.clearFaults();
+    assertThat(fleet.api(0).post(RESET, "", TOKEN).status()).isEqualTo(200); // the fleet's last decision: CLOSED
+    TestFleet.await("b closed", Duration.ofSeconds(2), () -> fleet.state(1, "options_chain").equals("CLOSED"));
+
+    fleet.redis.pause(); // c starts and cannot reach Redis
+    Map<String, String> m = new java.util.HashMap<>(TestFleet.FAST);
+    m.putAll(Map.of("upstream.base-url", fleet.sim.baseUrl(), "fleet.redis-url", fleet.redis.url(),
+        "fleet.instance-id", "c", "breaker.options_chain.recovery-timeout", "60s"));
+    try (DashboardApp c = DashboardApp.start(TestDashboards.config(dir.resolve("c"), m), BreakerClock.system())) {
+      Api api = new Api(c.url());
+      String path = SharedDecisionsTest.CHAIN + SharedDecisionsTest.expiration(api);
+      fleet.fault("chains", "outage", "");
+      for (int n = 0; n < 3; n++) {
+        api.get(path);
+      }
+      assertThat(api.get("/api/health/circuit-breakers").json().path("breakers").path("options_chain")
+          .path("state").asText()).isEqualTo("OPEN"); // decided alone, after the fleet's CLOSED
+      fleet.redis.resume();
+      for (int i = 0; i < 2; i++) {
+        int n = i;
+        TestFleet.await("instance " + n + " adopts c's OPEN", Duration.ofSeconds(15), () -> {
+          var s = fleet.health(n).path("breakers").path("options_chain");
+          return s.path("state").asText().equals("OPEN") && s.path("origin").asText().equals("c");
+        });
+      }
+    } finally {
+      fleet.redis.resume();
+    }
   }
 }
