@@ -56,6 +56,8 @@ public final class Fleet implements Sharing, AutoCloseable {
   private final Map<String, RedisAnswers<?, ?>> answers = new ConcurrentHashMap<>();
   private volatile SharedBudget budget;
   private volatile List<String> instances = List.of();
+  /** Breaker name to the instance holding its trial lease, as of the last heartbeat. */
+  private volatile Map<String, String> trialHolders = Map.of();
 
   private Fleet(FleetSettings settings, BreakerClock clock) {
     this.settings = settings;
@@ -218,7 +220,7 @@ public final class Fleet implements Sharing, AutoCloseable {
     m.put("connected", connected());
     m.put("instanceId", settings.instanceId());
     m.put("instances", settings.enabled() ? instances : List.of(settings.instanceId()));
-    m.put("trials", settings.enabled() ? breakers.trialHolders() : Map.of());
+    m.put("trials", trialHolders);
     return m;
   }
 
@@ -300,9 +302,15 @@ public final class Fleet implements Sharing, AutoCloseable {
           if (b != null) {
             b.used((Long) r.get(1));
           }
-          @SuppressWarnings("unchecked")
-          List<Object> holders = (List<Object>) r.get(2);
-          breakers.holders(names, holders);
+          List<?> holders = (List<?>) r.get(2);
+          Map<String, String> held = new LinkedHashMap<>();
+          for (int i = 0; i < names.size() && i < holders.size(); i++) {
+            String holder = new String((byte[]) holders.get(i), StandardCharsets.UTF_8);
+            if (!holder.isEmpty()) {
+              held.put(names.get(i), holder);
+            }
+          }
+          trialHolders = Map.copyOf(held);
         });
   }
 

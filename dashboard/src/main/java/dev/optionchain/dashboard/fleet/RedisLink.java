@@ -286,27 +286,6 @@ final class RedisLink implements AutoCloseable {
   }
 
   /**
-   * Runs a command and waits for it at most the command timeout (plus a little for the hand-over).
-   *
-   * @param command the command
-   * @param <T> its result
-   * @return its result, or empty if Redis did not answer in time, refused, or is not usable
-   */
-  <T> Optional<T> await(Function<RedisAsyncCommands<String, byte[]>, RedisFuture<T>> command) {
-    if (!active()) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.ofNullable(call(command).get(timeout.plus(HAND_OVER).toMillis(), TimeUnit.MILLISECONDS));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.empty();
-    } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      return Optional.empty();
-    }
-  }
-
-  /**
    * Runs a Lua script ({@link Scripts}).
    *
    * @param script the script
@@ -322,7 +301,11 @@ final class RedisLink implements AutoCloseable {
     return call(c -> c.<List<Object>>eval(script, ScriptOutputType.MULTI, keys, argv));
   }
 
-  /** {@link #script} and wait, as {@link #await}. */
+  /**
+   * Runs a script and waits for it at most the command timeout (plus a little for the hand-over).
+   *
+   * @return its result, or empty if Redis did not answer in time, refused, or is not usable
+   */
   Optional<List<Object>> awaitScript(String script, String[] keys, Object... args) {
     if (!active()) {
       return Optional.empty();

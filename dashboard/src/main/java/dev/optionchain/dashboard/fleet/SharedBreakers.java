@@ -10,7 +10,6 @@ import dev.optionchain.breaker.Subscription;
 import dev.optionchain.breaker.TrialGate;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,7 +66,6 @@ final class SharedBreakers implements AutoCloseable {
   private final Map<String, Long> known = new ConcurrentHashMap<>();
   private volatile CircuitBreakerRegistry registry;
   private volatile Subscription subscription;
-  private volatile Map<String, String> trialHolders = Map.of();
 
   SharedBreakers(RedisLink link, String me, Duration lease, BreakerClock clock, FleetCounters counters) {
     this.link = link;
@@ -362,23 +360,6 @@ final class SharedBreakers implements AutoCloseable {
 
   private static String text(Object o) {
     return o instanceof byte[] ? new String((byte[]) o, StandardCharsets.UTF_8) : String.valueOf(o);
-  }
-
-  /** The heartbeat's view of who holds each breaker's trial lease. */
-  void holders(List<String> breakers, List<Object> values) {
-    Map<String, String> m = new LinkedHashMap<>();
-    for (int i = 0; i < breakers.size() && i < values.size(); i++) {
-      String holder = new String((byte[]) values.get(i), StandardCharsets.UTF_8);
-      if (!holder.isEmpty()) {
-        m.put(breakers.get(i), holder);
-      }
-    }
-    trialHolders = Map.copyOf(m);
-  }
-
-  /** @return breaker name to the instance holding its trial lease, for those held now (as of the last heartbeat) */
-  Map<String, String> trialHolders() {
-    return trialHolders;
   }
 
   /**

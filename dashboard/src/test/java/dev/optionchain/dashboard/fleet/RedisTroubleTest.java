@@ -73,9 +73,11 @@ class RedisTroubleTest {
     m.put("fleet.redis-url", fleet.redis.url());
     m.put("fleet.instance-id", "late");
     long starting = fleetLines(() -> {
-      try (DashboardApp app = DashboardApp.start(TestDashboards.config(dir.resolve("late"), m),
-          BreakerClock.system())) {
+      DashboardApp app = DashboardApp.start(TestDashboards.config(dir.resolve("late"), m), BreakerClock.system());
+      try {
         SharedDecisionsTest.sleepQuietly(4_000);
+      } finally {
+        app.close();
       }
     });
     assertThat(starting).as("lines logged in 4 s by an instance started without Redis").isLessThanOrEqualTo(2);
