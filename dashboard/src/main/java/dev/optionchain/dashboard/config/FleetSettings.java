@@ -24,8 +24,8 @@ import java.util.regex.Pattern;
  * @param commandTimeout longest wait for one Redis command, after which the instance goes on alone for that request
  *     ({@code fleet.command-timeout}, default 50 ms)
  * @param trialLease how long the instance that won a breaker's trial lease may make the trial call before another
- *     may; a dead holder's lease expires after it ({@code fleet.trial-lease}, default 10 s: more than the longest
- *     request timeout)
+ *     may; a dead holder's lease expires after it ({@code fleet.trial-lease}, default 10 s); a breaker's lease lasts at
+ *     least twice its longest trial (its request timeout plus the command timeout) whatever this says
  * @param lastGoodFor how long the fleet keeps each key's last good answer as the stale fallback
  *     ({@code fleet.last-good-for}, default 1 d)
  * @param maxAnswerBytes largest answer shared, compressed; larger ones stay local ({@code fleet.max-answer-bytes},

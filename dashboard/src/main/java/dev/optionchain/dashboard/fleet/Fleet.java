@@ -44,6 +44,8 @@ public final class Fleet implements Sharing, AutoCloseable {
   /** An instance is listed while its last heartbeat is this recent. */
   static final Duration SEEN = Duration.ofSeconds(30);
   static final Duration HEARTBEAT = Duration.ofSeconds(1);
+  /** The sorted set of instances, scored by the Redis time of their last heartbeat. */
+  static final String INSTANCES = "ocd:instances";
 
   private final FleetSettings settings;
   private final BreakerClock clock;
@@ -54,6 +56,8 @@ public final class Fleet implements Sharing, AutoCloseable {
   private final Map<String, RedisAnswers<?, ?>> answers = new ConcurrentHashMap<>();
   private volatile SharedBudget budget;
   private volatile List<String> instances = List.of();
+  /** Breaker name to the instance holding its trial lease, as of the last heartbeat. */
+  private volatile Map<String, String> trialHolders = Map.of();
 
   private Fleet(FleetSettings settings, BreakerClock clock) {
     this.settings = settings;
@@ -115,16 +119,21 @@ public final class Fleet implements Sharing, AutoCloseable {
   }
 
   @Override
-  public Optional<TrialGate> trialGate(String breaker) {
-    return settings.enabled() ? Optional.of(breakers.gate(breaker)) : Optional.empty();
+  public Optional<TrialGate> trialGate(BreakerSettings breaker) {
+    if (!settings.enabled()) {
+      return Optional.empty();
+    }
+    return Optional.of(breakers.gate(breaker.name(),
+        TrialLease.lasting(settings.trialLease(), breaker.requestTimeout(), settings.commandTimeout())));
   }
 
   @Override
-  public <K, V> SharedAnswers<K, V> answers(BreakerSettings kind, Class<V> type) {
+  public <K, V> SharedAnswers<K, V> answers(BreakerSettings kind, Class<V> type,
+      java.util.function.BiPredicate<K, V> belongs) {
     if (!settings.enabled()) {
       return SharedAnswers.none();
     }
-    RedisAnswers<K, V> a = new RedisAnswers<>(kind, type, settings, link, clock, counters);
+    RedisAnswers<K, V> a = new RedisAnswers<>(kind, type, belongs, settings, link, clock, counters);
     answers.put(kind.name(), a);
     return a;
   }
@@ -211,7 +220,7 @@ public final class Fleet implements Sharing, AutoCloseable {
     m.put("connected", connected());
     m.put("instanceId", settings.instanceId());
     m.put("instances", settings.enabled() ? instances : List.of(settings.instanceId()));
-    m.put("trials", settings.enabled() ? breakers.trialHolders() : Map.of());
+    m.put("trials", trialHolders);
     return m;
   }
 
@@ -276,8 +285,8 @@ public final class Fleet implements Sharing, AutoCloseable {
 
   private void heartbeat() {
     List<String> names = DashboardConfig.BREAKER_NAMES;
-    List<String> keys = new ArrayList<>(List.of("ocd:instances", "ocd:budget:calls"));
-    names.forEach(n -> keys.add(SharedBreakers.leaseKey(n)));
+    List<String> keys = new ArrayList<>(List.of(INSTANCES, "ocd:budget:calls"));
+    names.forEach(n -> keys.add(TrialLease.key(n)));
     link.script(Scripts.HEARTBEAT, keys.toArray(String[]::new), settings.instanceId(), SEEN.toMillis(),
         SharedBudget.WINDOW_MILLIS).whenComplete((r, e) -> {
           if (e != null || r == null || r.size() < 3) {
@@ -293,9 +302,15 @@ public final class Fleet implements Sharing, AutoCloseable {
           if (b != null) {
             b.used((Long) r.get(1));
           }
-          @SuppressWarnings("unchecked")
-          List<Object> holders = (List<Object>) r.get(2);
-          breakers.holders(names, holders);
+          List<?> holders = (List<?>) r.get(2);
+          Map<String, String> held = new LinkedHashMap<>();
+          for (int i = 0; i < names.size() && i < holders.size(); i++) {
+            String holder = new String((byte[]) holders.get(i), StandardCharsets.UTF_8);
+            if (!holder.isEmpty()) {
+              held.put(names.get(i), holder);
+            }
+          }
+          trialHolders = Map.copyOf(held);
         });
   }
 

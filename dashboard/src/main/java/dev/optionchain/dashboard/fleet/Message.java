@@ -21,14 +21,17 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * {"v":1,"type":"transition","instance":"host-a:8080","breaker":"options_chain","from":"CLOSED","to":"OPEN",
- *  "at":"2026-12-07T10:15:30.123456Z","reason":"3 consecutive failures","remainingMs":90000}
+ *  "at":"2026-12-07T10:15:30.123456Z","reason":"3 consecutive failures","remainingMs":90000,
+ *  "seq":1796631330123456}
  * {"v":1,"type":"answer","instance":"host-a:8080","kind":"options_chain","key":"AAPL 2026-12-18",
  *  "asOf":"2026-12-07T10:15:31.004211Z","ok":true}
  * }</pre>
  *
  * <p>A transition says what one instance's breaker decided (not adopted): to OPEN with the recovery time left
  * ({@code remainingMs}, a duration, so that instances whose wall clocks differ a little still agree), to CLOSED, or to
- * HALF_OPEN (its trial started). An answer notice says an instance fetched a key ({@code ok}: the answer is in Redis)
+ * HALF_OPEN (its trial started), with its {@code seq}, which Redis adds when it accepts the decision (a decision made
+ * on a fleet state that another decision has replaced since is refused, so an old OPEN cannot re-open a fleet that
+ * closed since). An answer notice says an instance fetched a key ({@code ok}: the answer is in Redis)
  * or gave up fetching it ({@code ok: false}); the answer itself is in Redis, never in the message. The same JSON of an
  * OPEN transition is the breaker's state key, so a late instance reads what the others heard.
  *
@@ -48,10 +51,12 @@ import org.slf4j.LoggerFactory;
  * @param key answer: the resource, e.g. {@code AAPL} or {@code AAPL 2026-12-18}
  * @param asOf answer: when it was fetched from the upstream
  * @param ok answer: true if it is in Redis, false if the fetch failed
+ * @param seq transition: its place among the breaker's decisions in the fleet, set by Redis when it accepted the
+ *     decision ({@link Scripts#DECIDED}; larger is later); null in a message of an older release
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record Message(int v, String type, String instance, String breaker, String from, String to, String at,
-    String reason, Long remainingMs, String kind, String key, String asOf, Boolean ok) {
+    String reason, Long remainingMs, String kind, String key, String asOf, Boolean ok, Long seq) {
 
   /** The pub/sub channel every instance publishes to and listens on. */
   static final String CHANNEL = "ocd:fleet";
@@ -69,12 +74,12 @@ record Message(int v, String type, String instance, String breaker, String from,
   static Message transition(String instance, StateTransition t, Duration remaining) {
     return new Message(VERSION, TRANSITION, instance, t.breakerName(), t.from().name(), t.to().name(),
         t.at().toString(), t.reason(), t.to() == CircuitBreakerState.OPEN ? Math.max(1, remaining.toMillis()) : null,
-        null, null, null, null);
+        null, null, null, null, null);
   }
 
   static Message answer(String instance, String kind, String key, Instant asOf, boolean ok) {
     return new Message(VERSION, ANSWER, instance, null, null, null, null, null, null, kind, key,
-        asOf == null ? null : asOf.toString(), ok);
+        asOf == null ? null : asOf.toString(), ok, null);
   }
 
   /** @return whether this is a transition with the fields one needs */

@@ -19,14 +19,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiPredicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One kind's answers shared through Redis.
  *
  * <p>Keys: {@code ocd:fresh:<kind>:<key>} (the answer, for what is left of its fresh-for),
- * {@code ocd:good:<kind>:<key>} (the last good answer, {@code fleet.last-good-for}), {@code ocd:lock:<kind>:<key>} (the instance fetching it now,
- * for the request timeout plus a second). Algorithm, on a memory miss ({@link #fresh}): one script returns the fresh
+ * {@code ocd:good:<kind>:<key>} (the last good answer, {@code fleet.last-good-for}), {@code ocd:lock:<kind>:<key>}
+ * (the instance fetching it now, for the request timeout plus a second). Algorithm, on a memory miss ({@link #fresh}): one script returns the fresh
  * answer, or takes the lock (this instance calls the upstream), or says who holds it; then this instance waits for the
  * holder's notice on the channel (at most the lock's remaining time) and reads the answer, or calls the upstream
  * itself if none came. After the call, one script stores the answer, releases the lock and publishes the notice
@@ -49,16 +53,22 @@ final class RedisAnswers<K, V> implements SharedAnswers<K, V> {
   private final BreakerClock clock;
   private final AnswerCodec<V> codec;
   private final FleetCounters counters;
+  private final BiPredicate<K, V> belongs;
   /** Keys whose lock this instance holds: released by {@link #fetched} or {@link #failed}. */
   private final Set<String> held = ConcurrentHashMap.newKeySet();
   /** Keys this instance waits for another instance to fetch. */
   private final Map<String, CompletableFuture<Boolean>> waiting = new ConcurrentHashMap<>();
+  /** How far ahead of this instance's clock an answer's {@code asOf} may be. */
+  static final Duration AHEAD = Duration.ofMinutes(1);
+  private static final Logger LOG = LoggerFactory.getLogger(RedisAnswers.class);
+  private final AtomicBoolean warned = new AtomicBoolean();
   /** The newest answer of each key the fleet announced: a fallback reads Redis only when it is newer. */
   private final Cache<String, Instant> announced;
 
-  RedisAnswers(BreakerSettings kind, Class<V> type, FleetSettings settings, RedisLink link, BreakerClock clock,
-      FleetCounters counters) {
+  RedisAnswers(BreakerSettings kind, Class<V> type, BiPredicate<K, V> belongs, FleetSettings settings, RedisLink link,
+      BreakerClock clock, FleetCounters counters) {
     this.kind = kind.name();
+    this.belongs = belongs;
     this.freshFor = kind.freshFor();
     this.lockMillis = kind.requestTimeout().toMillis() + 1_000;
     this.lastGoodMillis = settings.lastGoodFor().toMillis();
@@ -66,7 +76,7 @@ final class RedisAnswers<K, V> implements SharedAnswers<K, V> {
     this.me = settings.instanceId();
     this.link = link;
     this.clock = clock;
-    this.codec = new AnswerCodec<>(kind.name(), type);
+    this.codec = new AnswerCodec<>(kind.name(), type, settings.maxAnswerBytes());
     this.counters = counters;
     this.announced = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(settings.lastGoodFor())
         .executor(Runnable::run).build();
@@ -92,14 +102,14 @@ final class RedisAnswers<K, V> implements SharedAnswers<K, V> {
     String k = key.toString();
     CompletableFuture<Boolean> notice = waiting.computeIfAbsent(k, x -> new CompletableFuture<>());
     try {
-      Optional<List<Object>> r = link.awaitScript(Scripts.FRESH, new String[] {freshKey(k), lockKey(k)}, me,
-          lockMillis);
+      Optional<List<Object>> r = link.awaitScript(Scripts.FRESH, new String[] {freshKey(k), lockKey(k),
+          Fleet.INSTANCES}, me, lockMillis, maxBytes, Fleet.SEEN.toMillis());
       if (r.isEmpty()) {
         return Optional.empty(); // Redis did not answer in time: this instance calls the upstream alone
       }
       long code = (Long) r.get().get(0);
       if (code == 1) {
-        return shared(codec.decode((byte[]) r.get().get(1)));
+        return shared(plausible(key, codec.decode((byte[]) r.get().get(1))));
       }
       if (code == 2) {
         held.add(k);
@@ -110,10 +120,35 @@ final class RedisAnswers<K, V> implements SharedAnswers<K, V> {
       if (!await(notice, wait)) {
         return Optional.empty();
       }
-      return shared(link.await(c -> c.get(freshKey(k))).flatMap(codec::decode));
+      return shared(plausible(key, read(freshKey(k))));
     } finally {
       waiting.remove(k, notice);
     }
+  }
+
+  /**
+   * An answer read from Redis, if it can be one of {@code key}: of that key (its symbol, expiration, range), and not
+   * fetched in the future (by more than {@link #AHEAD}, for clocks a little apart). Whoever can write to Redis can put
+   * any answer under any key; one that fails is treated as absent (this instance fetches the key itself, which
+   * overwrites it) and logged once.
+   */
+  private Optional<Cached<V>> plausible(K key, Optional<Cached<V>> answer) {
+    if (answer.isEmpty()) {
+      return answer;
+    }
+    boolean ok = answer.get().fetchedAt().isBefore(clock.now().plus(AHEAD)) && belongs.test(key, answer.get().value());
+    if (!ok && warned.compareAndSet(false, true)) {
+      LOG.warn("fleet: ignoring a shared {} answer stored under {} that is not one of it or was fetched in the future "
+          + "(asOf {}); further ones are ignored silently", kind, key, answer.get().fetchedAt());
+    }
+    return ok ? answer : Optional.empty();
+  }
+
+  /** A stored answer, unless Redis holds a larger value there than an instance shares: not even sent then. */
+  private Optional<Cached<V>> read(String redisKey) {
+    return link.awaitScript(Scripts.ANSWER, new String[] {redisKey}, maxBytes)
+        .filter(r -> !r.isEmpty() && r.get(0) instanceof byte[])
+        .flatMap(r -> codec.decode((byte[]) r.get(0)));
   }
 
   private Optional<Cached<V>> shared(Optional<Cached<V>> answer) {
@@ -140,17 +175,17 @@ final class RedisAnswers<K, V> implements SharedAnswers<K, V> {
     if (!link.active()) {
       return;
     }
-    byte[] bytes = codec.encode(answer);
-    if (bytes.length > maxBytes) {
+    Optional<byte[]> encoded = codec.encode(answer);
+    if (encoded.isEmpty()) {
       counters.tooLarge.increment();
       if (mine) {
-        failed(k);
+        gaveUp(k); // the lock is released and the waiting instances go on at once
       }
       return;
     }
     long freshMillis = freshMillis(answer.fetchedAt());
     Message notice = Message.answer(me, kind, k, answer.fetchedAt(), true);
-    link.script(Scripts.FETCHED, new String[] {freshKey(k), goodKey(k), lockKey(k)}, bytes, freshMillis,
+    link.script(Scripts.FETCHED, new String[] {freshKey(k), goodKey(k), lockKey(k)}, encoded.get(), freshMillis,
         good ? lastGoodMillis : 0, me, Message.CHANNEL, notice.json())
         .thenRun(() -> {
           counters.published.increment();
@@ -180,7 +215,13 @@ final class RedisAnswers<K, V> implements SharedAnswers<K, V> {
   }
 
   private void failed(String k) {
-    if (held.remove(k) && link.active()) {
+    if (held.remove(k)) {
+      gaveUp(k);
+    }
+  }
+
+  private void gaveUp(String k) {
+    if (link.active()) {
       Message notice = Message.answer(me, kind, k, null, false);
       link.script(Scripts.FETCHED, new String[] {freshKey(k), goodKey(k), lockKey(k)}, new byte[0], 0, 0, me,
           Message.CHANNEL, notice.json()).thenRun(counters.messagesOut::increment);
@@ -197,7 +238,7 @@ final class RedisAnswers<K, V> implements SharedAnswers<K, V> {
     if (local.isPresent() && (newest == null || !newest.isAfter(local.get()))) {
       return Optional.empty(); // what memory holds is as new as anything the fleet announced: no round trip
     }
-    Optional<Cached<V>> found = link.await(c -> c.get(goodKey(k))).flatMap(codec::decode);
+    Optional<Cached<V>> found = plausible(key, read(goodKey(k)));
     if (found.isEmpty() || local.isPresent() && !found.get().fetchedAt().isAfter(local.get())) {
       return Optional.empty();
     }
@@ -208,7 +249,8 @@ final class RedisAnswers<K, V> implements SharedAnswers<K, V> {
   /** A notice from another instance: an answer of this kind was fetched (or the fetch failed). */
   void onNotice(Message m) {
     if (m.ok()) {
-      m.asOfInstant().ifPresent(asOf -> announced.asMap().merge(m.key(), asOf, RedisAnswers::newest));
+      m.asOfInstant().filter(asOf -> asOf.isBefore(clock.now().plus(AHEAD)))
+          .ifPresent(asOf -> announced.asMap().merge(m.key(), asOf, RedisAnswers::newest));
     }
     CompletableFuture<Boolean> w = waiting.get(m.key());
     if (w != null) {

@@ -6,6 +6,9 @@ import dev.optionchain.breaker.CircuitBreakerConfig;
 import dev.optionchain.breaker.CircuitBreakerOpenException;
 import dev.optionchain.breaker.CircuitBreakerState;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisBusyException;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisLoadingException;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
@@ -35,6 +38,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -65,6 +69,8 @@ final class RedisLink implements AutoCloseable {
   static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
   /** Commands allowed in flight or waiting; beyond it they fail at once (they would time out anyway). */
   static final int REQUEST_QUEUE = 1_000;
+  /** What a caller waits for a command beyond its timeout: the hand-over of the answer. */
+  static final Duration HAND_OVER = Duration.ofMillis(20);
   /** Longest wait for a connection's handshake, made in the background. */
   static final Duration HANDSHAKE = Duration.ofSeconds(2);
 
@@ -77,9 +83,13 @@ final class RedisLink implements AutoCloseable {
   private final Consumer<String> onMessage;
   private final Runnable onReconnected;
   private final LongAdder errors = new LongAdder();
+  /** System.nanoTime() of the last error reply logged, 0 for none. */
+  private final AtomicLong lastErrorLogged = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
   /** Whether the loss of the connection was reported (once for both connections). */
   private final AtomicBoolean lost = new AtomicBoolean();
+  /** Failed attempts of the first connection. */
+  private final java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
   private volatile StatefulRedisConnection<String, byte[]> commands;
   private volatile StatefulRedisPubSubConnection<String, String> pubsub;
   private volatile boolean subscribed;
@@ -121,6 +131,9 @@ final class RedisLink implements AutoCloseable {
           if (lost.compareAndSet(true, false)) {
             LOG.info("fleet: reconnected to Redis {}", shown());
           }
+          if (breaker.getState() != CircuitBreakerState.CLOSED) {
+            breaker.reset(); // a new connection: what timed out on the old one says nothing about it
+          }
           submit(RedisLink.this::reconnected);
         }
       }
@@ -135,6 +148,7 @@ final class RedisLink implements AutoCloseable {
     this.breaker = CircuitBreaker.of(BREAKER_NAME, CircuitBreakerConfig.builder()
         .failureThreshold(3)
         .recoveryTimeout(Duration.ofSeconds(1))
+        .recordExceptions(RedisLink::isOutage)
         .clock(BreakerClock.system()) // Redis's answers take real time, whatever clock the service runs on
         .build());
     breaker.onStateTransition(t -> {
@@ -177,8 +191,11 @@ final class RedisLink implements AutoCloseable {
       closeQuietly(p);
       closeQuietly(c);
       if (!closed.get()) {
-        LOG.warn("fleet: cannot connect to Redis {} ({}); working alone, retrying every second", shown(),
-            e.getMessage());
+        int n = attempts.incrementAndGet();
+        if (n == 1 || n % 60 == 0) { // the first failure, then once a minute
+          LOG.warn("fleet: cannot connect to Redis {} ({}); working alone, retrying every second ({} attempt{} so "
+              + "far)", shown(), e.getMessage(), n, n == 1 ? "" : "s");
+        }
         executor.schedule(this::connect, 1, TimeUnit.SECONDS);
       }
     }
@@ -225,36 +242,46 @@ final class RedisLink implements AutoCloseable {
    */
   <T> CompletableFuture<T> call(Function<RedisAsyncCommands<String, byte[]>, RedisFuture<T>> command) {
     StatefulRedisConnection<String, byte[]> c = commands;
-    if (c == null || closed.get()) {
+    if (c == null || closed.get() || !c.isOpen()) {
+      // disconnected: Lettuce would refuse it at once; the breaker need not learn it again every second (each trial
+      // failing at once made it log two transitions a second for as long as Redis was down)
+      if (c != null) {
+        errors.increment();
+      }
       return CompletableFuture.failedFuture(new IllegalStateException("not connected to Redis"));
     }
     CompletableFuture<T> result = breaker.callAsync(() -> command.apply(c.async()));
     result.whenComplete((v, e) -> {
       if (e != null && !(unwrap(e) instanceof CircuitBreakerOpenException)) {
         errors.increment();
+        if (!isOutage(unwrap(e))) {
+          answeredError(unwrap(e));
+        }
       }
     });
     return result;
   }
 
   /**
-   * Runs a command and waits for it at most the command timeout (plus a little for the hand-over).
-   *
-   * @param command the command
-   * @param <T> its result
-   * @return its result, or empty if Redis did not answer in time, refused, or is not usable
+   * Whether a failed command says Redis cannot be used: no connection, no answer in time, busy (a script or
+   * {@code DEBUG SLEEP} holds it) or loading. An error reply otherwise ({@code OOM} when full, {@code WRONGTYPE} on a
+   * key someone else wrote, {@code READONLY} on a replica) is an answer: Redis is there, the command alone failed,
+   * and the fleet's breaker counts it as a success, so that one bad key or a full Redis does not cut the instance off
+   * from the others.
    */
-  <T> Optional<T> await(Function<RedisAsyncCommands<String, byte[]>, RedisFuture<T>> command) {
-    if (!active()) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.ofNullable(call(command).get(timeout.toMillis() + 20, TimeUnit.MILLISECONDS));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.empty();
-    } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      return Optional.empty();
+  static boolean isOutage(Throwable t) {
+    Throwable e = unwrap(t);
+    return !(e instanceof RedisCommandExecutionException) || e instanceof RedisBusyException
+        || e instanceof RedisLoadingException;
+  }
+
+  /** Logs an error reply, the first one and then at most one a minute. */
+  private void answeredError(Throwable e) {
+    long now = System.nanoTime();
+    long last = lastErrorLogged.get();
+    if ((last == 0 || now - last >= TimeUnit.MINUTES.toNanos(1)) && lastErrorLogged.compareAndSet(last, now)) {
+      LOG.warn("fleet: Redis {} answered an error: {} (further ones within a minute are counted in "
+          + "fleet_redis_errors_total, not logged)", shown(), e.getMessage());
     }
   }
 
@@ -274,13 +301,18 @@ final class RedisLink implements AutoCloseable {
     return call(c -> c.<List<Object>>eval(script, ScriptOutputType.MULTI, keys, argv));
   }
 
-  /** {@link #script} and wait, as {@link #await}. */
+  /**
+   * Runs a script and waits for it at most the command timeout (plus a little for the hand-over).
+   *
+   * @return its result, or empty if Redis did not answer in time, refused, or is not usable
+   */
   Optional<List<Object>> awaitScript(String script, String[] keys, Object... args) {
     if (!active()) {
       return Optional.empty();
     }
     try {
-      return Optional.ofNullable(script(script, keys, args).get(timeout.toMillis() + 20, TimeUnit.MILLISECONDS));
+      return Optional.ofNullable(script(script, keys, args).get(timeout.plus(HAND_OVER).toMillis(),
+          TimeUnit.MILLISECONDS));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.empty();

@@ -8,15 +8,12 @@ import dev.optionchain.breaker.CircuitBreakerStatus;
 import dev.optionchain.breaker.StateTransition;
 import dev.optionchain.breaker.Subscription;
 import dev.optionchain.breaker.TrialGate;
-import io.lettuce.core.SetArgs;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,9 +21,13 @@ import org.slf4j.LoggerFactory;
  * The breakers' decisions shared by the fleet, without a Redis round trip on any call path.
  *
  * <ul>
- *   <li><b>Publish.</b> A transition this instance decided (not adopted, not a forced open) is published by its
- *       listener, without waiting: to OPEN with the recovery time left, which also sets the breaker's state key
- *       {@code ocd:breaker:<name>} for that time plus the trial lease; to CLOSED, which deletes it; to HALF_OPEN.</li>
+ *   <li><b>Publish, in order.</b> A transition this instance decided (not adopted, not a forced open) is published
+ *       by its listener, without waiting: to OPEN with the recovery time left, which also sets the breaker's state
+ *       key {@code ocd:breaker:<name>} for that time plus the trial lease; to CLOSED, which deletes it; to
+ *       HALF_OPEN. Each names the fleet's latest decision this instance knew of; Redis refuses it if another
+ *       decision came since ({@link Scripts#DECIDED}), and this instance adopts that one instead, so a decision made
+ *       while cut off, paused or before a restart cannot undo a newer one. Accepted decisions get a growing
+ *       {@code seq}; a state key or refusal read after a newer decision arrived is ignored.</li>
  *   <li><b>Count together.</b> Every upstream call's outcome also goes, without waiting, to a fleet-wide count of
  *       consecutive failures per breaker ({@code ocd:failures:<name>}: one more per failure, deleted by a success).
  *       The instance whose failure brings it to the breaker's threshold opens its breaker as the fleet's decision
@@ -39,13 +40,7 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Re-learn.</b> On connecting, reconnecting, and when Redis answers again after a pause, every state key is
  *       read: an instance that started late or missed messages adopts the fleet's OPEN breakers (due for their trial
  *       when the time left is spent), and publishes an OPEN it decided alone while Redis was away.</li>
- *   <li><b>One trial.</b> Each breaker's {@link TrialGate} is a volatile read: "does this instance hold the trial
- *       lease {@code ocd:lease:<name>}?". When the answer is no it asks Redis for the lease ({@code SET} if free or
- *       already its own, for {@code fleet.trial-lease}), off the call path, and the call is rejected like any OPEN
- *       rejection; the next call after the lease came is the trial. A trial may start while at least half the lease
- *       is left, so it ends before another instance can take the lease. A holder that dies stops renewing nothing:
- *       its lease simply expires, and another instance takes it. While Redis is not usable the gate lets the
- *       breaker recover alone.</li>
+ *   <li><b>One trial</b>: {@link TrialLease}.</li>
  * </ul>
  * Thread-safe.
  */
@@ -54,18 +49,23 @@ final class SharedBreakers implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SharedBreakers.class);
   /** An adopted OPEN shorter than what this breaker has left, plus this, changes nothing. */
   private static final Duration SLACK = Duration.ofMillis(250);
+  /** How long Redis keeps a breaker's last decision ({@code ocd:decided:<name>}) after it was made. */
+  static final Duration DECIDED_KEPT = Duration.ofDays(7);
 
   private final RedisLink link;
   private final String me;
   private final Duration lease;
   private final BreakerClock clock;
   private final FleetCounters counters;
-  private final Map<String, LeaseGate> gates = new ConcurrentHashMap<>();
+  private final Map<String, TrialLease> gates = new ConcurrentHashMap<>();
   /** Each breaker's last transition this instance decided itself, to publish again after a time apart. */
   private final Map<String, StateTransition> lastOwn = new ConcurrentHashMap<>();
+  /** Breakers forced open here: their forced OPEN, and the reset that ends it, are not the fleet's business. */
+  private final java.util.Set<String> forced = ConcurrentHashMap.newKeySet();
+  /** Each breaker's latest decision in the fleet this instance knows of: its {@code seq}. */
+  private final Map<String, Long> known = new ConcurrentHashMap<>();
   private volatile CircuitBreakerRegistry registry;
   private volatile Subscription subscription;
-  private volatile Map<String, String> trialHolders = Map.of();
 
   SharedBreakers(RedisLink link, String me, Duration lease, BreakerClock clock, FleetCounters counters) {
     this.link = link;
@@ -79,23 +79,34 @@ final class SharedBreakers implements AutoCloseable {
     return "ocd:breaker:" + breaker;
   }
 
-  static String leaseKey(String breaker) {
-    return "ocd:lease:" + breaker;
+  static String decidedKey(String breaker) {
+    return "ocd:decided:" + breaker;
   }
 
-  TrialGate gate(String breaker) {
-    return gates.computeIfAbsent(breaker, LeaseGate::new);
+  TrialGate gate(String breaker, Duration lease) {
+    return gates.computeIfAbsent(breaker, n -> new TrialLease(n, me, lease, link));
+  }
+
+  /** A breaker's trial lease: its gate's, or {@code fleet.trial-lease}. */
+  private Duration lease(String breaker) {
+    TrialLease gate = gates.get(breaker);
+    return gate == null ? lease : gate.lease();
   }
 
   /** Publishes this registry's decisions and adopts the others'; then re-learns the fleet's state. */
   void bind(CircuitBreakerRegistry breakers) {
     this.registry = breakers;
+    breakers.getAll().forEach((name, b) -> {
+      if (b.getStatus().forcedOpen()) {
+        forced.add(name); // restored from the history
+      }
+    });
     this.subscription = breakers.onStateTransition(this::onTransition);
   }
 
   /** The registry's listener: on the thread that made the transition, so it only hands work to Lettuce. */
   private void onTransition(StateTransition t) {
-    LeaseGate gate = gates.get(t.breakerName());
+    TrialLease gate = gates.get(t.breakerName());
     if (gate != null && t.from() == CircuitBreakerState.HALF_OPEN) {
       gate.release(); // the trial is over, whatever its result: the next recovery asks for the lease again
     }
@@ -108,16 +119,21 @@ final class SharedBreakers implements AutoCloseable {
       return; // this instance's decision on the fleet's count, published by tripTogether
     }
     CircuitBreakerRegistry r = registry;
-    if (r == null || !link.active()) {
-      return;
-    }
-    Optional<CircuitBreaker> b = r.get(t.breakerName());
+    Optional<CircuitBreaker> b = r == null ? Optional.empty() : r.get(t.breakerName());
     if (b.isEmpty()) {
       return;
     }
     CircuitBreakerStatus status = b.get().getStatus();
     if (status.forcedOpen()) {
+      forced.add(t.breakerName());
       return; // maintenance of one instance, not a fleet decision
+    }
+    if (forced.remove(t.breakerName()) && t.from() == CircuitBreakerState.OPEN) {
+      link.submitToFleet(this::resync); // the end of that maintenance: not a decision either; take the fleet's state
+      return;
+    }
+    if (!link.active()) {
+      return;
     }
     publish(t, status);
   }
@@ -128,10 +144,42 @@ final class SharedBreakers implements AutoCloseable {
       remaining = Duration.ofMillis(1);
     }
     Message m = Message.transition(me, t, remaining);
-    long ttl = t.to() == CircuitBreakerState.OPEN ? remaining.toMillis() + lease.toMillis()
+    long ttl = t.to() == CircuitBreakerState.OPEN ? remaining.toMillis() + lease(t.breakerName()).toMillis()
         : t.to() == CircuitBreakerState.CLOSED ? 0 : -1;
-    link.script(Scripts.DECIDED, new String[] {stateKey(t.breakerName())}, m.json(), ttl, Message.CHANNEL)
-        .thenRun(counters.messagesOut::increment);
+    String name = t.breakerName();
+    long basedOn = known.getOrDefault(name, 0L);
+    link.script(Scripts.DECIDED, new String[] {stateKey(name), decidedKey(name)}, m.json(), ttl, Message.CHANNEL,
+        basedOn, me, DECIDED_KEPT.toMillis(), Math.max(0, Duration.between(t.at(), clock.now()).toMillis()))
+        .whenComplete((r, e) -> {
+          if (e != null || r == null || r.size() < 2) {
+            return;
+          }
+          if (Long.valueOf(1).equals(r.get(0))) {
+            counters.messagesOut.increment();
+            known.merge(name, (Long) r.get(1), Math::max);
+          } else if (r.size() == 3) {
+            link.submitToFleet(() -> overruled(t, text(r.get(1)), (Long) r.get(2)));
+          }
+        });
+  }
+
+  /**
+   * Redis refused this instance's decision {@code t}: the fleet made a decision since the last one this instance
+   * knew of (it was cut off, paused, or restarted with a state it persisted). The fleet's decision stands, and this
+   * instance adopts it. On the fleet's thread.
+   */
+  private void overruled(StateTransition t, String last, long statePttl) {
+    Optional<Message> m = Message.parse(last, counters.messagesIgnored).filter(Message::isTransition);
+    LOG.info("fleet: {} {} -> {} of this instance not shared: the fleet decided {} since{}", t.breakerName(),
+        t.from(), t.to(), m.map(x -> x.to() + " (" + x.instance() + ")").orElse("otherwise"),
+        m.isPresent() ? "; adopting it" : "");
+    m.ifPresent(x -> apply(x, x.toState() == CircuitBreakerState.OPEN ? openLeft(x.breaker(), statePttl)
+        : Duration.ZERO));
+  }
+
+  /** The open time left by a state key's time to live: it lives for the remaining time plus the trial lease. */
+  private Duration openLeft(String breaker, long statePttl) {
+    return Duration.ofMillis(Math.max(1, statePttl - lease(breaker).toMillis()));
   }
 
   /**
@@ -185,17 +233,50 @@ final class SharedBreakers implements AutoCloseable {
   /** A transition another instance decided: adopt it. On the fleet's thread. */
   void onMessage(Message m) {
     if (me.equals(m.instance())) {
-      return; // our own, back from the channel
+      breaker(m).ifPresent(b -> newer(m)); // our own, back from the channel: the fleet's latest decision
+      return;
     }
     counters.messagesIn.increment();
+    apply(m, Duration.ofMillis(m.remainingMs() == null ? 1 : Math.max(1, m.remainingMs())));
+  }
+
+  private Optional<CircuitBreaker> breaker(Message m) {
     CircuitBreakerRegistry r = registry;
-    Optional<CircuitBreaker> b = r == null ? Optional.empty() : r.get(m.breaker());
-    if (b.isEmpty()) {
-      return;
+    return r == null ? Optional.empty() : r.get(m.breaker());
+  }
+
+  /**
+   * Whether {@code m} is newer than every decision of its breaker this instance knows of, which it then becomes.
+   * Messages come in the order Redis accepted them; what is older is a state key or a refusal read while a newer
+   * decision was already on its way. A {@code seq} more than a day ahead of this host's clock is garbage (it would
+   * make every real decision look old). A message without {@code seq} (an older release) is taken as it is.
+   */
+  private boolean newer(Message m) {
+    Long seq = m.seq();
+    if (seq == null) {
+      return true;
+    }
+    if (seq > (System.currentTimeMillis() + Duration.ofDays(1).toMillis()) * 1_000) {
+      counters.messagesIgnored.increment();
+      return false;
+    }
+    boolean[] newer = {false};
+    known.compute(m.breaker(), (k, v) -> {
+      newer[0] = v == null || seq > v;
+      return newer[0] ? seq : v;
+    });
+    return newer[0];
+  }
+
+  /** Adopts another instance's decision, unless this instance knows of a newer one. On the fleet's thread. */
+  private void apply(Message m, Duration remaining) {
+    Optional<CircuitBreaker> b = breaker(m);
+    if (b.isEmpty() || b.get().getStatus().forcedOpen() || !newer(m)) {
+      return; // forced open: adopts nothing, and learns it when the maintenance ends
     }
     switch (m.toState()) {
       case OPEN:
-        adoptOpen(b.get(), Duration.ofMillis(Math.max(1, m.remainingMs())), m.instance(), m.reason());
+        adoptOpen(b.get(), remaining, m.instance(), m.reason());
         break;
       case CLOSED:
         if (b.get().getState() != CircuitBreakerState.CLOSED && !b.get().getStatus().forcedOpen()) {
@@ -207,11 +288,18 @@ final class SharedBreakers implements AutoCloseable {
     }
   }
 
-  private void adoptOpen(CircuitBreaker b, Duration remaining, String origin, String reason) {
+  /**
+   * Adopts another instance's OPEN for {@code remaining}, cut to the longest this breaker would stay open by itself
+   * (its recovery timeout, or the cap of its backoff): a message or a state key is anyone's to write, and an OPEN of
+   * years must not shut a dependency off for good.
+   */
+  private void adoptOpen(CircuitBreaker b, Duration told, String origin, String reason) {
     CircuitBreakerStatus s = b.getStatus();
     if (s.forcedOpen()) {
       return;
     }
+    Duration longest = b.getConfig().maxRecoveryTimeout();
+    Duration remaining = told.compareTo(longest) > 0 ? longest : told;
     if (s.state() == CircuitBreakerState.OPEN) {
       Duration left = s.retryAt().map(at -> Duration.between(clock.now(), at)).orElse(Duration.ZERO);
       if (remaining.compareTo(left.plus(SLACK)) <= 0) {
@@ -228,7 +316,8 @@ final class SharedBreakers implements AutoCloseable {
       return;
     }
     List<String> names = List.copyOf(r.getAll().keySet());
-    String[] keys = names.stream().map(SharedBreakers::stateKey).toArray(String[]::new);
+    String[] keys = names.stream().flatMap(n -> java.util.stream.Stream.of(stateKey(n), decidedKey(n)))
+        .toArray(String[]::new);
     link.script(Scripts.STATES, keys).whenComplete((values, e) -> {
       if (e == null) {
         link.submitToFleet(() -> relearn(r, names, values));
@@ -236,52 +325,48 @@ final class SharedBreakers implements AutoCloseable {
     });
   }
 
+  /**
+   * Per breaker: an OPEN this instance decided alone (while Redis was away, or restored from its history) and the
+   * fleet does not have is published, and Redis refuses it if the fleet decided since; else the fleet's OPEN is
+   * adopted for what is left of it, or its CLOSED if this instance missed it.
+   */
   private void relearn(CircuitBreakerRegistry r, List<String> names, List<Object> values) {
     for (int i = 0; i < names.size(); i++) {
-      String json = new String((byte[]) values.get(2 * i), StandardCharsets.UTF_8);
-      long pttl = (Long) values.get(2 * i + 1);
+      Optional<Message> state = transition(values.get(3 * i)).filter(m -> m.toState() == CircuitBreakerState.OPEN);
+      long pttl = (Long) values.get(3 * i + 1);
+      Optional<Message> last = transition(values.get(3 * i + 2));
       CircuitBreaker b = r.get(names.get(i)).orElseThrow();
-      Optional<Message> m = json.isEmpty() ? Optional.empty() : Message.parse(json, counters.messagesIgnored);
-      if (m.isPresent() && m.get().isTransition() && m.get().toState() == CircuitBreakerState.OPEN) {
-        // the key lives for the remaining time plus the trial lease; what is left of the first part is the open time
-        long remaining = Math.max(1, pttl - lease.toMillis());
-        adoptOpen(b, Duration.ofMillis(remaining), m.get().instance(), m.get().reason());
-      } else if (m.isEmpty()) {
-        CircuitBreakerStatus s = b.getStatus();
-        if (s.state() == CircuitBreakerState.OPEN && s.origin().isEmpty() && !s.forcedOpen()
-            && s.retryAt().isPresent() && s.retryAt().get().isAfter(clock.now())) {
-          // decided while Redis was away: the others have not heard of it
-          StateTransition own = lastOwn.get(b.getName());
-          publish(own != null && own.to() == CircuitBreakerState.OPEN ? own
-              : new StateTransition(b.getName(), CircuitBreakerState.CLOSED, CircuitBreakerState.OPEN,
-                  s.stateSince(), "opened while the fleet was apart"), s);
-        }
+      CircuitBreakerStatus s = b.getStatus();
+      if (state.isEmpty() && s.state() == CircuitBreakerState.OPEN && s.origin().isEmpty() && !s.forcedOpen()
+          && s.retryAt().isPresent() && s.retryAt().get().isAfter(clock.now())) {
+        // decided alone: the others have not heard of it
+        StateTransition own = lastOwn.get(b.getName());
+        publish(own != null && own.to() == CircuitBreakerState.OPEN ? own
+            : new StateTransition(b.getName(), CircuitBreakerState.CLOSED, CircuitBreakerState.OPEN,
+                s.stateSince(), "opened while the fleet was apart"), s);
+      } else if (state.isPresent()) {
+        apply(state.get(), openLeft(names.get(i), pttl));
+      } else if (last.isPresent() && last.get().toState() == CircuitBreakerState.CLOSED) {
+        apply(last.get(), Duration.ZERO);
       }
     }
   }
 
-  /** The heartbeat's view of who holds each breaker's trial lease. */
-  void holders(List<String> breakers, List<Object> values) {
-    Map<String, String> m = new LinkedHashMap<>();
-    for (int i = 0; i < breakers.size() && i < values.size(); i++) {
-      String holder = new String((byte[]) values.get(i), StandardCharsets.UTF_8);
-      if (!holder.isEmpty()) {
-        m.put(breakers.get(i), holder);
-      }
-    }
-    trialHolders = Map.copyOf(m);
+  private Optional<Message> transition(Object stored) {
+    String json = text(stored);
+    return json.isEmpty() ? Optional.empty()
+        : Message.parse(json, counters.messagesIgnored).filter(Message::isTransition);
   }
 
-  /** @return breaker name to the instance holding its trial lease, for those held now (as of the last heartbeat) */
-  Map<String, String> trialHolders() {
-    return trialHolders;
+  private static String text(Object o) {
+    return o instanceof byte[] ? new String((byte[]) o, StandardCharsets.UTF_8) : String.valueOf(o);
   }
 
   /**
    * Runs {@code send} once per fleet transition: never for an adopted transition (its origin alerts); for one
    * decided here, unless another instance decided the same transition of the same breaker a moment ago (both
-   * tripped before hearing of each other), which a {@code SET NX} key lasting half the recovery time (at most 5 s)
-   * tells. When Redis is not usable, always.
+   * tripped before hearing of each other), which a key lasting half the recovery time (at most 5 s) tells
+   * ({@link Scripts#ALERT}). When Redis is not usable, always.
    */
   void alertOnce(StateTransition t, Runnable send) {
     if (!mine(t)) {
@@ -295,9 +380,9 @@ final class SharedBreakers implements AutoCloseable {
     Duration recovery = r.get(t.breakerName()).get().getConfig().recoveryTimeout();
     long ttl = Math.max(1, Math.min(5_000, recovery.toMillis() / 2));
     String key = "ocd:alert:" + t.breakerName() + ":" + t.from() + ">" + t.to();
-    link.call(c -> c.set(key, me.getBytes(StandardCharsets.UTF_8), SetArgs.Builder.nx().px(ttl)))
-        .whenComplete((ok, e) -> {
-          if (e != null || "OK".equals(ok)) {
+    link.script(Scripts.ALERT, new String[] {key}, me, ttl)
+        .whenComplete((won, e) -> {
+          if (e != null || won == null || won.isEmpty() || Long.valueOf(1).equals(won.get(0))) {
             send.run();
           } else {
             LOG.debug("fleet: alert for {} already sent by another instance", t);
@@ -310,55 +395,6 @@ final class SharedBreakers implements AutoCloseable {
     Subscription s = subscription;
     if (s != null) {
       s.close();
-    }
-  }
-
-  /** "May this instance make the trial call?": it may while it holds the lease, or while Redis is not usable. */
-  private final class LeaseGate implements TrialGate {
-    private final String breaker;
-    private final AtomicBoolean asking = new AtomicBoolean();
-    /** System.nanoTime() until which a trial may start; valid while {@code held}. */
-    private volatile long until;
-    private volatile boolean held;
-
-    LeaseGate(String breaker) {
-      this.breaker = breaker;
-    }
-
-    @Override
-    public boolean mayStartTrial(String breakerName) {
-      if (!link.active()) {
-        return true; // alone: recover as a single instance would
-      }
-      if (held && System.nanoTime() - until < 0) {
-        return true;
-      }
-      held = false;
-      if (asking.compareAndSet(false, true)) {
-        link.script(Scripts.LEASE, new String[] {leaseKey(breaker)}, me, lease.toMillis())
-            .whenComplete((won, e) -> {
-              if (e == null && won != null) {
-                ask(won);
-              }
-              asking.set(false);
-            });
-      }
-      return false;
-    }
-
-    private void ask(List<Object> won) {
-      // the lease is the trial's whole time; a trial may start in its first half, so it ends before the lease does
-      until = System.nanoTime() + lease.toNanos() / 2;
-      held = !won.isEmpty() && Long.valueOf(1).equals(won.get(0));
-    }
-
-    void release() {
-      held = false;
-    }
-
-    @Override
-    public String toString() {
-      return "fleet trial lease of " + breaker;
     }
   }
 }

@@ -32,6 +32,12 @@ final class SharedBudget implements UpstreamBudget {
   private final UpstreamBudget local;
   private final BreakerClock clock;
   private final AtomicLong seq = new AtomicLong();
+  /**
+   * This run of the instance, in each call's member of the log: an instance restarted within the minute under the
+   * same id counts from 1 again, and its calls must not replace those it made before (a sorted set keeps one score
+   * per member), which let the fleet make twice its budget.
+   */
+  private final String run = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
   /** The fleet's calls in the window, as last seen (by a call or the heartbeat). */
   private volatile long used;
 
@@ -49,10 +55,10 @@ final class SharedBudget implements UpstreamBudget {
     if (perMinute == 0 || !link.active()) {
       return local.tryAcquire(hasFallback);
     }
-    String member = me + "#" + seq.incrementAndGet();
+    String member = me + "#" + run + "#" + seq.incrementAndGet();
     int limit = hasFallback ? perMinute - reserve : perMinute;
     Optional<List<Object>> r = link.awaitScript(Scripts.BUDGET,
-        new String[] {"ocd:budget:calls", "ocd:budget:pause"}, limit, WINDOW_MILLIS, member);
+        new String[] {"ocd:budget:calls", "ocd:budget:pause"}, limit, WINDOW_MILLIS, member, MAX_PAUSE.toMillis());
     if (r.isEmpty()) {
       return local.tryAcquire(hasFallback); // Redis did not answer in time: this call is counted locally
     }

@@ -37,6 +37,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -96,19 +97,23 @@ public final class MarketDataService {
         .maximumSize(100_000).expireAfterWrite(unknownFor).ticker(clock::nanoTime).executor(Runnable::run).build();
     Kinds k = new Kinds(clients, cache, writer, budget, registry, config, clock, observer, sharing);
     quotes = k.fetcher(DashboardConfig.CURRENT_PRICE, cache.quotes(), Quote.class, (s, t, c) -> c.quote(s, t),
-        q -> false, s -> Optional.empty());
+        q -> false, s -> Optional.empty(), (s, q) -> s.equalsIgnoreCase(q.symbol()));
     Fetcher<String, Quote> quotesForInfo = quotes;
     infos = k.fetcher(DashboardConfig.TICKER_INFO, cache.infos(), TickerInfo.class,
         (s, t, c) -> TickerInfo.of(c.quote(s, t)), i -> false,
-        s -> quotesForInfo.joinIfPresent(s).map(q -> new Cached<>(TickerInfo.of(q.value()), q.fetchedAt())));
+        s -> quotesForInfo.joinIfPresent(s).map(q -> new Cached<>(TickerInfo.of(q.value()), q.fetchedAt())),
+        (s, i) -> s.equalsIgnoreCase(i.symbol()));
     history = k.fetcher(DashboardConfig.PRICE_HISTORY, cache.history(), PriceHistory.class,
         (h, t, c) -> c.history(h.symbol(), h.interval(), h.start(), h.end(), t), h -> h.bars().isEmpty(),
-        h -> Optional.empty());
+        h -> Optional.empty(), (h, p) -> h.symbol().equalsIgnoreCase(p.symbol()) && h.interval() == p.interval()
+            && h.start().equals(p.start()) && h.end().equals(p.end()));
     expirations = k.fetcher(DashboardConfig.EXPIRATIONS, cache.expirations(), Expirations.class,
-        (s, t, c) -> c.expirations(s, t), e -> e.dates().isEmpty(), s -> Optional.empty());
+        (s, t, c) -> c.expirations(s, t), e -> e.dates().isEmpty(), s -> Optional.empty(),
+        (s, e) -> s.equalsIgnoreCase(e.symbol()));
     chains = k.fetcher(DashboardConfig.OPTIONS_CHAIN, cache.chains(), OptionChain.class,
         (ch, t, c) -> c.chain(ch.symbol(), ch.expiration(), t), ch -> ch.contracts().isEmpty(),
-        ch -> Optional.empty());
+        ch -> Optional.empty(), (ch, o) -> ch.symbol().equalsIgnoreCase(o.underlying())
+            && ch.expiration().equals(o.expiration()));
   }
 
   /** An upstream call of the client, with the call's timeout. */
@@ -142,7 +147,7 @@ public final class MarketDataService {
     }
 
     <K, V> Fetcher<K, V> fetcher(String name, KeyedStore<K, V> store, Class<V> type, ClientCall<K, V> call,
-        Predicate<V> empty, Function<K, Optional<Cached<V>>> shortcut) {
+        Predicate<V> empty, Function<K, Optional<Cached<V>>> shortcut, BiPredicate<K, V> belongs) {
       BreakerSettings s = config.breaker(name);
       CircuitBreakerConfig.Builder cfg = CircuitBreakerConfig.builder()
           .failureThreshold(s.failureThreshold())
@@ -151,7 +156,7 @@ public final class MarketDataService {
           .ignoreExceptions(Fetcher::isRefusal)
           .clock(clock);
       s.slowCallDuration().ifPresent(cfg::slowCallDuration); // a slow success counts as a failure
-      sharing.trialGate(name).ifPresent(cfg::trialGate); // a fleet: one instance makes the trial call
+      sharing.trialGate(s).ifPresent(cfg::trialGate); // a fleet: one instance makes the trial call
       CircuitBreaker breaker = CircuitBreaker.of(name, cfg.build());
       registry.register(name, breaker);
       TradierClient client = clients.apply(s);
@@ -161,7 +166,7 @@ public final class MarketDataService {
       Bulkhead bulkhead = new Bulkhead(s.maxConcurrentCalls(), s.maxWaitingRequests());
       bulkheads.put(name, bulkhead);
       BiFunction<K, Duration, V> upstream = (key, timeout) -> call.apply(key, timeout, client);
-      SharedAnswers<K, V> shared = sharing.answers(s, type);
+      SharedAnswers<K, V> shared = sharing.answers(s, type, belongs);
       return new Fetcher<>(name, config.breakersEnabled() ? breaker : null, s.requestTimeout(), fresh,
           new LastGoodAnswers<>(entries, store, writer, shared), budget, upstream, empty, shortcut, observer, clock,
           MarketDataService.this::rememberUnknown, shared, bulkhead);

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 class AnswerCodecTest {
 
   private static final Instant AS_OF = Instant.parse("2026-12-07T10:15:31.004211Z");
+  /** The default of fleet.max-answer-bytes. */
+  private static final int MAX = 2 * 1024 * 1024;
 
   /** A chain of {@code n} contracts with realistic, varied figures (compression depends on them). */
   static OptionChain chain(int n) {
@@ -43,9 +45,9 @@ class AnswerCodecTest {
 
   @Test
   void aChainOf1600ContractsReadsBackEqualAndWeighsLittleCompressed() {
-    AnswerCodec<OptionChain> codec = new AnswerCodec<>("options_chain", OptionChain.class);
+    AnswerCodec<OptionChain> codec = new AnswerCodec<>("options_chain", OptionChain.class, MAX);
     OptionChain chain = chain(1600);
-    byte[] stored = codec.encode(new Cached<>(chain, AS_OF));
+    byte[] stored = codec.encode(new Cached<>(chain, AS_OF)).orElseThrow();
     Cached<OptionChain> back = codec.decode(stored).orElseThrow();
     assertThat(back.value()).isEqualTo(chain);
     assertThat(back.fetchedAt()).isEqualTo(AS_OF);
@@ -56,19 +58,56 @@ class AnswerCodecTest {
 
   @Test
   void aQuoteWithNullsReadsBackEqual() {
-    AnswerCodec<Quote> codec = new AnswerCodec<>("current_price", Quote.class);
+    AnswerCodec<Quote> codec = new AnswerCodec<>("current_price", Quote.class, MAX);
     Quote q = new Quote("VIX", "CBOE Volatility Index", "C", "index", 12.18, -0.3, -2.4, null, null, AS_OF, 12.5,
         12.9, 12.0, null, 12.48, null, null, null, null, null, null);
-    assertThat(codec.decode(codec.encode(new Cached<>(q, AS_OF)))).contains(new Cached<>(q, AS_OF));
+    assertThat(codec.decode(codec.encode(new Cached<>(q, AS_OF)).orElseThrow())).contains(new Cached<>(q, AS_OF));
   }
 
   @Test
   void aValueThatCannotBeReadIsAbsentNotAnError() {
-    AnswerCodec<Quote> codec = new AnswerCodec<>("current_price", Quote.class);
+    AnswerCodec<Quote> codec = new AnswerCodec<>("current_price", Quote.class, MAX);
     assertThat(codec.decode("not gzip".getBytes(StandardCharsets.UTF_8))).isEmpty();
     assertThat(codec.decode(new byte[0])).isEmpty();
-    byte[] otherVersion = new AnswerCodec<>("options_chain", OptionChain.class)
-        .encode(new Cached<>(chain(2), AS_OF));
+    byte[] otherVersion = new AnswerCodec<>("options_chain", OptionChain.class, MAX)
+        .encode(new Cached<>(chain(2), AS_OF)).orElseThrow();
     assertThat(codec.decode(otherVersion)).as("a chain is no quote").isEmpty();
+  }
+
+  /** Bytes this thread allocated so far (HotSpot). */
+  private static long allocated() {
+    return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+        .getThreadAllocatedBytes(Thread.currentThread().getId());
+  }
+
+  @Test
+  void aGzipBombStopsAtTheBoundsInsteadOfFillingTheHeap() throws Exception {
+    AnswerCodec<Quote> codec = new AnswerCodec<>("current_price", Quote.class, MAX);
+    Quote q = new Quote("AAPL", "Apple Inc", "Q", "stock", 1.0, 0.0, 0.0, null, null, AS_OF, 1.0, 1.0, 1.0, null,
+        1.0, null, null, null, null, null, null);
+    String real = new String(inflate(codec.encode(new Cached<>(q, AS_OF)).orElseThrow()), StandardCharsets.UTF_8);
+    // the same quote with 48 MiB of numbers in a field nobody reads: 12 million of them
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
+      gz.write(real.substring(0, real.length() - 2).getBytes(StandardCharsets.UTF_8));
+      gz.write(",\"junk\":[".getBytes(StandardCharsets.UTF_8));
+      byte[] chunk = "0.5,".repeat(1024).getBytes(StandardCharsets.UTF_8);
+      for (int i = 0; i < 12 * 1024; i++) {
+        gz.write(chunk);
+      }
+      gz.write("0.5]}}".getBytes(StandardCharsets.UTF_8));
+    }
+    byte[] bomb = out.toByteArray();
+    assertThat(bomb.length).as("compressed: within fleet.max-answer-bytes").isLessThan(MAX);
+    long before = allocated();
+    assertThat(codec.decode(bomb)).isEmpty();
+    long used = allocated() - before;
+    assertThat(used).as("bytes allocated reading it").isLessThan(64L * 1024 * 1024);
+  }
+
+  private static byte[] inflate(byte[] gz) throws java.io.IOException {
+    try (java.io.InputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz))) {
+      return in.readAllBytes();
+    }
   }
 }

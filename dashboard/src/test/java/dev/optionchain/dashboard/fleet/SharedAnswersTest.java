@@ -147,4 +147,15 @@ class SharedAnswersTest {
       assertThat(text).contains("fleet_budget_available").contains("fleet_messages_out_total");
     }
   }
+
+  @Test
+  void anAnswerTooLargeToShareReleasesItsFetchLockAtOnce() {
+    fleet = TestFleet.start(dir, 1, Map.of("fleet.max-answer-bytes", "1024",
+        "breaker.options_chain.request-timeout", "20s")); // a lock would last 21 s
+    String exp = SharedDecisionsTest.expiration(fleet.api(0));
+    assertThat(fleet.api(0).get("/api/options/AAPL?expiration=" + exp).status()).isEqualTo(200);
+    TestFleet.await("no fetch lock left: the instances waiting for the chain go on", Duration.ofSeconds(10),
+        () -> fleet.redis.cli("KEYS", "ocd:lock:*").isEmpty());
+    assertThat(fleet.metric(0, "fleet_answers_too_large_total")).isGreaterThanOrEqualTo(1);
+  }
 }

@@ -194,6 +194,35 @@ class SharedDecisionsTest {
     }
   }
 
+  @Test
+  void aTrialLeaseLastsAtLeastTwiceTheLongestTrialSoTwoTrialsCannotOverlap() {
+    // fleet.trial-lease 4s, but a trial of this breaker may take its 5 s request timeout, plus the budget's wait
+    fleet = TestFleet.start(dir, 1, Map.of("breaker.options_chain.request-timeout", "5s"));
+    String path = trip(fleet, 0);
+    TestFleet.await("the lease taken for the trial", Duration.ofSeconds(10), () -> {
+      fleet.api(0).get(path);
+      return fleet.redis.cli("EXISTS", "ocd:lease:options_chain").equals("1");
+    });
+    long pttl = Long.parseLong(fleet.redis.cli("PTTL", "ocd:lease:options_chain"));
+    // taken for 2 x (5 s + the 50 ms command timeout) at least; a trial starts only in its first half
+    assertThat(pttl).as("the lease's time to live (ms)").isGreaterThan(8_000);
+  }
+
+  @Test
+  void aTrialOverGivesItsLeaseBackSoThePageShowsNoHolderOfARecoveredBreaker() {
+    fleet = TestFleet.start(dir, 2, Map.of("fleet.trial-lease", "60s"));
+    String path = trip(fleet, 0);
+    fleet.clearFaults();
+    UntrustedRedisDataTest.recovers(fleet, path, Duration.ofSeconds(15));
+    TestFleet.await("the lease given back (it was taken for a minute)", Duration.ofSeconds(5),
+        () -> fleet.redis.cli("EXISTS", "ocd:lease:options_chain").equals("0"));
+    for (int i = 0; i < 2; i++) {
+      int n = i;
+      TestFleet.await("instance " + n + " shows no trial holder", Duration.ofSeconds(5),
+          () -> fleet.health(n).path("fleet").path("trials").isEmpty());
+    }
+  }
+
   /** Asks every instance for the chain, concurrently, until {@code done} (the recovery timeout is 2 s). */
   private void hammerUntil(ExecutorService pool, String path, java.util.function.BooleanSupplier done)
       throws Exception {

@@ -124,6 +124,18 @@ final class TestFleet implements AutoCloseable {
     return health(i).path("breakers").path(breaker).path("state").asText();
   }
 
+  /** Whether instance {@code i} says it uses Redis now. */
+  boolean connected(int i) {
+    return health(i).path("fleet").path("connected").asBoolean();
+  }
+
+  /** A series of instance {@code i}'s {@code /metrics} without labels, or -1 when absent. */
+  double metric(int i, String name) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(name)
+        + " (\\S+)$").matcher(api(i).get("/metrics").raw().body());
+    return m.find() ? Double.parseDouble(m.group(1)) : -1;
+  }
+
   /** Polls {@code condition} every 20 ms until it holds; fails after {@code timeout}. */
   static void await(String what, Duration timeout, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
