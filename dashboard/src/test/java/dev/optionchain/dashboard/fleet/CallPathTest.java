@@ -56,6 +56,9 @@ class CallPathTest {
           breaker.call(() -> 1);
         }
       }
+      // the calls above can take less than a heartbeat's period: record until one has been seen
+      TestFleet.await("a heartbeat in MONITOR's log", Duration.ofSeconds(10),
+          () -> read(log).contains("ocd:instances"));
     } finally {
       monitor.destroy();
       monitor.waitFor(10, TimeUnit.SECONDS);
