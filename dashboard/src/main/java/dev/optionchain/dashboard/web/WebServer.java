@@ -106,9 +106,10 @@ public final class WebServer implements AutoCloseable {
       cfg.staticFiles.enableWebjars();
       cfg.requestLogger.http((ctx, ms) -> {
         Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
-        metrics.recordHttp(ctx.method().name(), matched == null ? null : matched.path, ctx.statusCode(),
-            (long) (ms * 1e6));
-        LOG.debug("{} {} -> {} in {} ms", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms));
+        String method = ctx.req().getMethod(); // the request line's, never X-HTTP-Method-Override's (WellFormed)
+        metrics.recordHttp(method, matched == null ? null : matched.path, ctx.statusCode(), (long) (ms * 1e6));
+        LOG.debug("{} {} -> {} in {} ms", QueryParams.echo(method), QueryParams.echo(ctx.path()), ctx.statusCode(),
+            Math.round(ms));
       });
 
       var routes = cfg.routes;
