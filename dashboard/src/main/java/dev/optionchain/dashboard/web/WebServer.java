@@ -140,7 +140,7 @@ public final class WebServer implements AutoCloseable {
     metrics.counter("http.server.requests.cut", "connections closed because a request did not arrive within "
         + "server.request-read-timeout", listeners::requestsCut);
     metrics.counter("http.server.connections.shed", "connections closed at server.max-connections, still reading a "
-        + "request head, to make room for a newer one", listeners::connectionsShed);
+        + "request head or idle between two requests, to make room for a newer one", listeners::connectionsShed);
     metrics.gauge("events.clients", "event streams open", backend.events()::clients);
     listeners.managementPort().ifPresent(p -> LOG.info("management listener (health and metrics only) on {}:{}",
         config.management().orElseThrow().host(), p));
