@@ -151,11 +151,12 @@ class LimitsTest {
   @Test
   void atTheCapWithNoConnectionOwingARequestOneMoreIsServedAndTheNextWaits() throws Exception {
     List<Socket> sockets = new ArrayList<>();
-    try (DashboardApp app = start(Map.of("server.max-connections", "2", "server.idle-timeout", "60s"))) {
-      Socket keepAlive = track(sockets, connect(app.port()));
-      assertThat(RawHttp.exchange(keepAlive, LIVE).status()).isEqualTo(200);
-      track(sockets, openStream(app.port()));
-      awaitConnections(keepAlive, 2);
+    try (DashboardApp app = start(Map.of("server.max-connections", "2", "server.idle-timeout", "60s",
+        "server.request-read-timeout", "60s"))) {
+      Socket upload = track(sockets, connect(app.port())); // a body being uploaded: its request is being handled
+      upload.getOutputStream().write(("POST /api/sim/faults HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+          + "application/json\r\nContent-Length: 100\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+      track(sockets, openStream(app.port())); // by its snapshot, the upload's head has long been read
       RawHttp.Response oneMore = RawHttp.send(app.port(), "GET /health/live HTTP/1.1\r\nHost: localhost\r\n"
           + "Connection: close\r\n\r\n");
       assertThat(oneMore.status()).as("kept, one over the cap, since nothing could be closed for it").isEqualTo(200);
@@ -163,8 +164,36 @@ class LimitsTest {
       next.getOutputStream().write((LIVE.replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n"))
           .getBytes(StandardCharsets.US_ASCII));
       assertThat(readFor(next, Duration.ofMillis(500))).as("not accepted while the cap is full").isEmpty();
-      keepAlive.close();
+      upload.close();
       assertThat(readAll(next, PATIENCE)).as("accepted once a connection closed").startsWith("HTTP/1.1 200");
+    } finally {
+      for (Socket s : sockets) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
+  void atTheCapAConnectionIdleBetweenRequestsMakesRoomSoIdleClientsCannotKeepNewOnesOut() throws Exception {
+    // the attack: fill the cap with keep-alive connections that send a cheap request now and then and sit idle in
+    // between; before, no new client got in until one of them reached the idle timeout (a minute here)
+    List<Socket> sockets = new ArrayList<>();
+    try (DashboardApp app = start(Map.of("server.max-connections", "3", "server.idle-timeout", "60s"))) {
+      Socket longestIdle = track(sockets, connect(app.port()));
+      assertThat(RawHttp.exchange(longestIdle, LIVE).status()).isEqualTo(200);
+      Socket idle = track(sockets, connect(app.port()));
+      assertThat(RawHttp.exchange(idle, LIVE).status()).isEqualTo(200);
+      Socket newestIdle = track(sockets, connect(app.port()));
+      assertThat(RawHttp.exchange(newestIdle, LIVE).status()).isEqualTo(200);
+      for (int client = 1; client <= 2; client++) {
+        RawHttp.Response prompt = RawHttp.send(app.port(), "GET /api/health/circuit-breakers HTTP/1.1\r\n"
+            + "Host: localhost\r\nConnection: close\r\n\r\n");
+        assertThat(prompt.status()).as("new client %d at the cap", client).isEqualTo(200);
+      }
+      assertThat(readAll(longestIdle, PATIENCE)).as("closed to make room: the longest idle").isEmpty();
+      assertThat(RawHttp.exchange(newestIdle, "GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n").bodyText())
+          .as("one idle connection made room; the most recently used one is still open")
+          .doesNotContain("http_server_connections_shed_total 0.0");
     } finally {
       for (Socket s : sockets) {
         s.close();

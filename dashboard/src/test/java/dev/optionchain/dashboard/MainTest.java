@@ -34,4 +34,15 @@ class MainTest {
     assertThat(run("--set", "no.such.key=1")).isEqualTo(2);
     assertThat(run("--config", "/nonexistent.properties")).isEqualTo(2);
   }
+
+  @Test
+  void aPasswordWithARawAtSignInAnUnusableUrlIsNotPrintedInPart() {
+    // a password pasted unencoded: the URL cannot be used, and the message saying so must not show what follows its @
+    for (String setting : new String[] {"upstream.base-url=http://ocd:p@ssTailSecret9@127.0.0.1:1",
+        "fleet.redis-url=redis://:p@ssTailSecret9@127.0.0.1:6379", "alerts.webhooks=http://u:p@ssTailSecret9@h/x"}) {
+      assertThat(run("--port", "0", "--set", setting)).as(setting).isEqualTo(2);
+    }
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("upstream.base-url", "fleet.redis-url",
+        "alerts.webhooks").doesNotContain("ssTailSecret9");
+  }
 }

@@ -133,6 +133,44 @@ class MalformedRequestsTest {
   }
 
   @Test
+  void inventedMethodsAndMethodOverridesAddNoSeriesToTheMetrics() throws IOException {
+    for (int i = 0; i < 20; i++) {
+      RawHttp.Response invented = RawHttp.send(app.port(), "INVENTED" + i + " /api/quote/AAPL HTTP/1.1\r\n"
+          + "Host: localhost\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n");
+      assertThat(invented.status()).as("%s", invented).isBetween(400, 499);
+      assertJsonError(RawHttp.send(app.port(), "GET /api/quote/AAPL HTTP/1.1\r\nHost: localhost\r\n"
+          + "X-HTTP-Method-Override: OVERRIDE" + i + "\r\nConnection: close\r\n\r\n"), 400);
+    }
+    String huge = "M".repeat(3000);
+    assertThat(assertJsonError(RawHttp.send(app.port(), huge + " /api/nothing HTTP/1.1\r\nHost: localhost\r\n"
+        + "Content-Type: application/json\r\nConnection: close\r\n\r\n"), 404)).hasSizeLessThan(120);
+    String metrics = get("/metrics").bodyText();
+    assertThat(metrics).doesNotContain("INVENTED").doesNotContain("OVERRIDE").doesNotContain("MMMMMMMM");
+    assertThat(metrics.lines().filter(l -> l.startsWith("http_server_requests_seconds_count{"))
+        .map(l -> l.replaceAll(".*method=\"([^\"]*)\".*", "$1")).distinct())
+        .as("each distinct method is a new series: only the standard ones are named")
+        .isSubsetOf("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT", "OTHER");
+  }
+
+  @Test
+  void aMethodOverrideHeaderCannotTurnAReadIntoAStateChange() throws IOException {
+    String fault = "{\"endpoint\":\"lookup\",\"mode\":\"outage\",\"durationSeconds\":60}";
+    RawHttp.Response set = RawHttp.send(app.port(), "POST /api/sim/faults HTTP/1.1\r\nHost: localhost\r\n"
+        + "Content-Type: application/json\r\nContent-Length: " + fault.length() + "\r\nConnection: close\r\n\r\n"
+        + fault);
+    assertThat(set.status()).as("%s", set).isEqualTo(200);
+    try {
+      RawHttp.Response overridden = RawHttp.send(app.port(), "GET /api/sim/faults HTTP/1.1\r\nHost: localhost\r\n"
+          + "X-HTTP-Method-Override: DELETE\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n");
+      assertThat(assertJsonError(overridden, 400)).contains("X-HTTP-Method-Override");
+      assertThat(get("/api/sim/faults").bodyText()).as("the fault is still set").contains("lookup");
+    } finally {
+      RawHttp.send(app.port(), "DELETE /api/sim/faults HTTP/1.1\r\nHost: localhost\r\n"
+          + "Content-Type: application/json\r\nConnection: close\r\n\r\n");
+    }
+  }
+
+  @Test
   void theEventStreamWithoutItsAcceptHeaderIs406InJson() throws IOException {
     assertThat(assertJsonError(get("/api/events"), 406)).contains("text/event-stream");
   }

@@ -6,8 +6,9 @@ import java.time.Duration;
  * The web server's limits on what clients may hold.
  *
  * @param maxConnections connections open at once on the main port (default 1000); at the limit a new connection is
- *     still accepted when a connection that has waited longest for its request head can be closed for it, and waits
- *     in the kernel's accept queue otherwise (see the web layer's {@code ConnectionCap})
+ *     still accepted when a connection waiting for its client (longest for its request head, else longest idle
+ *     between two requests) can be closed for it, and waits in the kernel's accept queue otherwise (see the web
+ *     layer's {@code ConnectionCap})
  * @param requestReadTimeout deadline for reading one request's line, headers and body from its first byte; a slower
  *     client is disconnected (default 10 s)
  * @param idleTimeout a connection without traffic for this long is closed (default 30 s)

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +72,11 @@ public final class DashboardMetrics implements AutoCloseable {
       Duration.ofSeconds(10));
 
   private static final Duration[] BUCKETS = LATENCY_BUCKETS.toArray(new Duration[0]);
+
+  /** The methods {@code http.server.requests} names; any other is {@link #OTHER_METHOD}. */
+  private static final Set<String> METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT");
+  private static final String OTHER_METHOD = "OTHER";
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gc = new JvmGcMetrics();
@@ -133,7 +139,10 @@ public final class DashboardMetrics implements AutoCloseable {
   /**
    * Records one HTTP request in {@code http.server.requests}.
    *
-   * @param method the request method, e.g. {@code GET}
+   * @param method the request method, e.g. {@code GET}, upper-cased; any but the nine of HTTP ({@code GET}, {@code HEAD},
+   *     {@code POST}, {@code PUT}, {@code DELETE}, {@code PATCH}, {@code OPTIONS}, {@code TRACE}, {@code CONNECT}) is
+   *     recorded as {@code OTHER}: a client may send any token as a method, and each distinct value would be a new
+   *     series
    * @param route the matched route pattern, e.g. {@code /api/quote/{symbol}}, never the raw path (each distinct value
    *     is a new series); null or blank when no route matched, recorded as {@code NOT_FOUND} for a 404,
    *     {@code REDIRECTION} for a 3xx and {@code UNKNOWN} otherwise
@@ -142,7 +151,8 @@ public final class DashboardMetrics implements AutoCloseable {
    */
   public void recordHttp(String method, String route, int status, long nanos) {
     String uri = route == null || route.isBlank() ? unmatched(status) : route;
-    String m = method == null ? "UNKNOWN" : method.toUpperCase(Locale.ROOT);
+    String upper = method == null ? OTHER_METHOD : method.toUpperCase(Locale.ROOT);
+    String m = METHODS.contains(upper) ? upper : OTHER_METHOD;
     HttpKey key = new HttpKey(m, uri, status);
     Timer t = httpTimers.get(key);
     if (t == null) {

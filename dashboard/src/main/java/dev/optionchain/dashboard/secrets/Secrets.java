@@ -35,8 +35,11 @@ public final class Secrets {
   /** What a secret is replaced by. */
   public static final String MASK = "****";
 
-  /** {@code scheme://} followed by user-info up to its {@code @}: no {@code /?#@} or whitespace inside it. */
-  private static final Pattern USER_INFO = Pattern.compile("(?i)\\b([a-z][a-z0-9+.\\-]*://)[^/?#@\\s]*@");
+  /**
+   * {@code scheme://} followed by user-info up to the authority's last {@code @} (no {@code /?#} or whitespace before
+   * it): a password pasted with a raw {@code @} is removed whole, not up to its own {@code @}.
+   */
+  private static final Pattern USER_INFO = Pattern.compile("(?i)\\b([a-z][a-z0-9+.\\-]*://)[^/?#\\s]*@");
 
   /** A path segment or query value at least this long in a webhook URL is masked wherever it appears. */
   private static final int TOKEN_LIKE_LENGTH = 8;

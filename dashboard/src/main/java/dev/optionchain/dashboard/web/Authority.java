@@ -128,7 +128,8 @@ final class Authority {
   }
 
   private boolean refuse(Context ctx, int status, String why, String message) {
-    LOG.warn("refused {} {} from {}: {}", ctx.method().name(), QueryParams.echo(ctx.path()), ctx.ip(), why);
+    LOG.warn("refused {} {} from {}: {}", QueryParams.echo(ctx.method().name()), QueryParams.echo(ctx.path()),
+        ctx.ip(), why);
     ErrorMapper.write(ctx, status, message);
     return true;
   }

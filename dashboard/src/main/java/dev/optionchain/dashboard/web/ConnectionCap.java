@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.IdleTimeout;
 import org.eclipse.jetty.io.SelectorManager;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.internal.HttpConnection;
@@ -20,24 +21,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The main listener's connection limit, which a slow client cannot use to keep a prompt one out. Below {@code max}
- * connections, every connection is accepted. At {@code max}, a new connection is still accepted, and an open one that
- * still owes the server a request head is closed for it: the one that has waited longest for its first request head,
- * among those that have sent part of one or nothing for {@value #SILENT_MILLIS} ms, else the one that has been reading
- * a later request's head the longest (for at least as long). A client that sends its request promptly is the newest
- * of them, and its head is read as soon as it is accepted; once the head is in, its request is being handled and it is
- * never chosen. Connections that owe no request head are never closed for another: an idle keep-alive connection
- * between requests, a request being handled (waiting for the upstream, an event stream), a body being uploaded (the
- * {@link RequestDeadline} bounds that). When a connection arrives and none can be closed, it is kept (one over the
- * limit) and the listener stops accepting, as Jetty's {@code NetworkConnectionLimit} does: new connections wait in the
- * kernel's accept queue until one closes or one can be closed (looked for every {@value #RECHECK_MILLIS} ms, which also
- * closes the one kept over the limit as soon as it can).
+ * The main listener's connection limit, which neither slow nor idle clients can use to keep a prompt one out. Below
+ * {@code max} connections, every connection is accepted. At {@code max}, a new connection is still accepted, and an
+ * open one that is waiting for the client is closed for it: the one that has waited longest for its first request
+ * head, among those that have sent part of one or nothing for {@value #SILENT_MILLIS} ms; else the one that has been
+ * reading a later request's head the longest (for at least as long); else the keep-alive connection that has been
+ * idle between two requests the longest (for at least as long), which HTTP lets a server close at any time (a client
+ * opens a new one, and browsers send an idempotent request again by themselves). A client that sends its request
+ * promptly is the newest of them, and its head is read as soon as it is accepted; once the head is in, its request is
+ * being handled and it is never chosen. Never closed for another: a request being handled (waiting for the upstream,
+ * an event stream), a body being uploaded (the {@link RequestDeadline} bounds that). Without the idle ones, a client
+ * holding {@code max} keep-alive connections, each sending a cheap request every few seconds, kept every new client
+ * out until its connections reached the idle timeout, for ever. When a connection arrives and none can be closed, it
+ * is kept (one over the limit) and the listener stops accepting, as Jetty's {@code NetworkConnectionLimit} does: new
+ * connections wait in the kernel's accept queue until one closes or one can be closed (looked for every
+ * {@value #RECHECK_MILLIS} ms, which also closes the one kept over the limit as soon as it can).
  *
  * <p>This is nginx's answer to running out of connections (it closes its "reusable" connections, those waiting for a
- * request), restricted to connections that owe the server a request. Cost: nothing below the limit; at the limit,
- * constant work per accepted connection while some connection still owes its first request head (they are kept in
- * the order they opened, and those that have sent one are dropped from the front as they are met), else one pass over
- * the open connections reading each one's parser state.
+ * request), ordered so that connections that owe the server a request head go first. Cost: nothing below the limit;
+ * at the limit, constant work per accepted connection while some connection still owes its first request head (they
+ * are kept in the order they opened, and those that have sent one are dropped from the front as they are met), else
+ * one pass over the open connections reading each one's parser state.
  *
  * <p>Thread-safe: accepts arrive on the acceptor thread, openings and closings on the listener's network threads;
  * counts change under this object's lock, and connections are closed outside it.
@@ -48,8 +52,8 @@ final class ConnectionCap extends AbstractLifeCycle implements SelectorManager.A
   /** While not accepting, how often to look for a connection that could make room. */
   static final long RECHECK_MILLIS = 100;
   /**
-   * How long a connection that has sent nothing yet (or is reading a later request's head) is spared: a prompt
-   * client's request arrives, and is read, well within it.
+   * How long a connection that has sent nothing yet (or is reading a later request's head, or is idle between two
+   * requests) is spared: a prompt client's request arrives, and is read, well within it.
    */
   static final long SILENT_MILLIS = 1000;
   /** Shortest pause between two log lines about shedding. */
@@ -203,7 +207,8 @@ final class ConnectionCap extends AbstractLifeCycle implements SelectorManager.A
    * The connection to close first, null when none may be: the one that has waited longest for its first request
    * head, among those that have sent part of one, or nothing for {@value #SILENT_MILLIS} ms (in the order they opened;
    * one that has just connected is given that long for its request to arrive and be read); else the one that has
-   * been reading a later request's head the longest, for at least as long (a pass over every connection).
+   * been reading a later request's head the longest, for at least as long; else the one that has been idle between
+   * two requests the longest, for at least as long (a pass over every connection for these two).
    */
   private HttpConnection oldestReader() {
     long now = System.nanoTime();
@@ -220,16 +225,42 @@ final class ConnectionCap extends AbstractLifeCycle implements SelectorManager.A
     }
     HttpConnection oldest = null;
     long oldestSince = 0;
+    HttpConnection idlest = null;
+    long idlestFor = 0;
     for (Map.Entry<HttpConnection, Long> e : open.entrySet()) {
       HttpConnection c = e.getKey();
+      if (closing.contains(c.getEndPoint().getTransport())) {
+        continue;
+      }
       long since = readingSince(c, e.getValue());
-      if (since != Long.MIN_VALUE && now - since >= grace && (oldest == null || since - oldestSince < 0)
-          && !closing.contains(c.getEndPoint().getTransport())) {
-        oldest = c;
-        oldestSince = since;
+      if (since != Long.MIN_VALUE) {
+        if (now - since >= grace && (oldest == null || since - oldestSince < 0)) {
+          oldest = c;
+          oldestSince = since;
+        }
+      } else {
+        long idleFor = idleBetweenRequests(c);
+        if (idleFor >= SILENT_MILLIS && idleFor > idlestFor) {
+          idlest = c;
+          idlestFor = idleFor;
+        }
       }
     }
-    return oldest;
+    return oldest != null ? oldest : idlest;
+  }
+
+  /**
+   * How long {@code c} has been idle between two requests, in milliseconds: it has been answered and has sent nothing
+   * of a next request since; -1 when it is not (a request is being read or handled, an event stream is open).
+   */
+  static long idleBetweenRequests(HttpConnection c) {
+    HttpParser parser = c.getParser();
+    if (c.getMessagesIn() == 0 || c.getMessagesOut() < c.getMessagesIn()
+        || parser.getState() != HttpParser.State.START || parser.getHeaderLength() > 0
+        || !(c.getEndPoint() instanceof IdleTimeout idle)) {
+      return -1;
+    }
+    return idle.getIdleFor();
   }
 
   private static boolean sentPartOfAHead(HttpConnection c) {
@@ -267,7 +298,7 @@ final class ConnectionCap extends AbstractLifeCycle implements SelectorManager.A
       loggedShed = total;
       loggedAt = now;
     }
-    LOG.warn("{} connections open (server.max-connections): closed {} connection(s) still reading a request head to "
+    LOG.warn("{} connections open (server.max-connections): closed {} connection(s) waiting for a request to "
         + "make room for newer ones ({} since start)", max, since, total);
   }
 }

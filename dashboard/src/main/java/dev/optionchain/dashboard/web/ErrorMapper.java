@@ -64,7 +64,7 @@ final class ErrorMapper {
   }
 
   private static String notFound(Context ctx) {
-    return "not found: " + ctx.method() + " " + QueryParams.echo(ctx.path());
+    return "not found: " + QueryParams.echo(ctx.req().getMethod()) + " " + QueryParams.echo(ctx.path());
   }
 
   private void unavailable(DataUnavailableException e, Context ctx) {

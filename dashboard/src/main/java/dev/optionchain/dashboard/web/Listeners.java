@@ -26,8 +26,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *       (acceptor, selector, turning accepted sockets into connections; requests are handled by the server's worker
  *       threads, {@link #workers}), so that a new connection is taken in even when every worker is busy; at most
  *       {@link ServerLimits#maxConnections()} connections, a new one taking the place of the one that has been
- *       reading a request head the longest ({@link ConnectionCap}: a drip-feeder cannot keep a prompt client out),
- *       or waiting in the kernel's accept queue when no open connection owes a request; the idle timeout; and the
+ *       reading a request head the longest, else of the one idle between requests the longest ({@link ConnectionCap}:
+ *       neither a drip-feeder nor an idle client can keep a prompt client out), or waiting in the kernel's accept
+ *       queue when no open connection is waiting for its client; the idle timeout; and the
  *       {@link RequestDeadline}.</li>
  *   <li>The management listener, when configured: serves only {@link #MANAGEMENT_PATHS}, with its own
  *       {@value #MANAGEMENT_MAX_CONNECTIONS} connections, its own {@value #MANAGEMENT_THREADS} threads and the same
@@ -172,7 +173,7 @@ final class Listeners {
     return c == null ? 0 : c.connections();
   }
 
-  /** Connections the main listener closed, still reading a request head, to make room for newer ones. */
+  /** Connections the main listener closed, still reading a request head or idle, to make room for newer ones. */
   long connectionsShed() {
     ConnectionCap c = mainCap;
     return c == null ? 0 : c.shed();

@@ -106,9 +106,10 @@ public final class WebServer implements AutoCloseable {
       cfg.staticFiles.enableWebjars();
       cfg.requestLogger.http((ctx, ms) -> {
         Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
-        metrics.recordHttp(ctx.method().name(), matched == null ? null : matched.path, ctx.statusCode(),
-            (long) (ms * 1e6));
-        LOG.debug("{} {} -> {} in {} ms", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms));
+        String method = ctx.req().getMethod(); // the request line's, never X-HTTP-Method-Override's (WellFormed)
+        metrics.recordHttp(method, matched == null ? null : matched.path, ctx.statusCode(), (long) (ms * 1e6));
+        LOG.debug("{} {} -> {} in {} ms", QueryParams.echo(method), QueryParams.echo(ctx.path()), ctx.statusCode(),
+            Math.round(ms));
       });
 
       var routes = cfg.routes;
@@ -139,7 +140,7 @@ public final class WebServer implements AutoCloseable {
     metrics.counter("http.server.requests.cut", "connections closed because a request did not arrive within "
         + "server.request-read-timeout", listeners::requestsCut);
     metrics.counter("http.server.connections.shed", "connections closed at server.max-connections, still reading a "
-        + "request head, to make room for a newer one", listeners::connectionsShed);
+        + "request head or idle between two requests, to make room for a newer one", listeners::connectionsShed);
     metrics.gauge("events.clients", "event streams open", backend.events()::clients);
     listeners.managementPort().ifPresent(p -> LOG.info("management listener (health and metrics only) on {}:{}",
         config.management().orElseThrow().host(), p));

@@ -12,9 +12,16 @@ import java.nio.charset.StandardCharsets;
  * control characters, so that no decoder further in (Javalin's path parameters, the query parser, the simulator
  * relay) can fail on them: {@code %u0041}, {@code %ZZ}, a lone {@code %}, {@code %E9} (not UTF-8) and {@code %00}
  * are 400s with the API's JSON error body. (Jetty itself answers a request line with raw control or non-ASCII
- * bytes, before this runs; see {@link JsonErrorHandler}.) Stateless.
+ * bytes, before this runs; see {@link JsonErrorHandler}.)
+ *
+ * <p>A request with {@value #METHOD_OVERRIDE} is a 400 as well: Javalin would route it by that header's method while
+ * Jetty, the probes and the metrics see the method on the request line, so one request would be two. The page never
+ * sends it; a client sends the method itself. Stateless.
  */
 final class WellFormed {
+
+  /** The header Javalin's {@code Context.method()} would take the method from instead of the request line. */
+  static final String METHOD_OVERRIDE = "X-HTTP-Method-Override";
 
   private WellFormed() {}
 
@@ -25,6 +32,10 @@ final class WellFormed {
    * @throws InvalidRequestException naming what is malformed
    */
   static void check(Context ctx) {
+    if (ctx.req().getHeader(METHOD_OVERRIDE) != null) {
+      throw new InvalidRequestException(METHOD_OVERRIDE + " is not supported: send the method itself, e.g. "
+          + "DELETE /api/sim/faults");
+    }
     check("path", ctx.req().getRequestURI());
     String query = ctx.queryString();
     if (query != null) {

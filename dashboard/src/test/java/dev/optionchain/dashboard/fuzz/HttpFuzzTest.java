@@ -63,7 +63,7 @@ class HttpFuzzTest {
   }
 
   @Test
-  void generatedRequestsNeverGet5xxAlwaysGetJsonErrorsAndNeverLogAStackTrace() {
+  void generatedRequestsNeverGet5xxAlwaysGetJsonErrorsAndNeverLogAStackTrace() throws IOException {
     RequestGrammar grammar = new RequestGrammar(app.port());
     long base = new SplittableRandom(SEED).nextLong(); // another fuzz.seed gives requests unrelated to these
     Map<String, Integer> statuses = new TreeMap<>();
@@ -90,6 +90,12 @@ class HttpFuzzTest {
         .forEach(e -> System.out.println("  " + e.getValue() + "  " + e.getKey()));
     assertThat(statuses.keySet()).as("the grammar reaches successes and client errors alike")
         .contains("200", "400", "404");
+    String metrics = RawHttp.send(app.port(), "GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+        + "\r\n").bodyText();
+    assertThat(metrics.lines().filter(l -> l.startsWith("http_server_requests_seconds_count{"))
+        .map(l -> l.replaceAll(".*method=\"([^\"]*)\".*", "$1")).distinct())
+        .as("what clients send as a method adds no series of its own")
+        .isSubsetOf("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT", "OTHER");
   }
 
   /** What one request got, and what is wrong with it. */

@@ -197,6 +197,8 @@ final class RequestGrammar {
         return "Last-Event-ID: " + r.nextInt();
       case 9:
         return "NoColon";
+      case 10:
+        return "X-HTTP-Method-Override: " + pick(r, METHODS);
       default:
         return "X-H" + r.nextInt(1000) + ": " + longTokenOf(r, r.nextInt(40));
     }

@@ -171,6 +171,8 @@ class DashboardMetricsTest {
     metrics.recordHttp("GET", null, 404, 1_000);
     metrics.recordHttp("GET", "", 302, 1_000);
     metrics.recordHttp("POST", " ", 500, 1_000);
+    metrics.recordHttp("INVENTED", "/api/quote/{symbol}", 415, 1_000);
+    metrics.recordHttp("M".repeat(3000), "/api/quote/{symbol}", 415, 1_000);
 
     PrometheusText t = scrape();
     assertThat(t.type("http_server_requests_seconds")).contains("histogram");
@@ -190,6 +192,8 @@ class DashboardMetricsTest {
     assertThat(t.value("http_server_requests_seconds_count", "uri", "REDIRECTION", "outcome", "REDIRECTION"))
         .isEqualTo(1.0);
     assertThat(t.value("http_server_requests_seconds_count", "method", "POST", "uri", "UNKNOWN")).isEqualTo(1.0);
+    assertThat(t.value("http_server_requests_seconds_count", "method", "OTHER", "status", "415"))
+        .as("any other method is one series, not one per name a client invents").isEqualTo(2.0);
   }
 
   @Test

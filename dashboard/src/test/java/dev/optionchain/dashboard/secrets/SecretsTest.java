@@ -15,6 +15,10 @@ class SecretsTest {
         .isEqualTo("cannot reach https://api.example.com/v1 or ftp://h/ (http://ok/)");
     assertThat(Secrets.none().redact("mail bob@example.com, see http://host/a@b")).isEqualTo(
         "mail bob@example.com, see http://host/a@b");
+    assertThat(Secrets.none().redact("a password with a raw @: https://bob:p@ss@word@api.example.com/v1 and me@x"))
+        .as("the user-info ends at the authority's last @").isEqualTo(
+            "a password with a raw @: https://api.example.com/v1 and me@x");
+    assertThat(Secrets.hint("redis://:p@ss@word@cache:6379/0")).isEqualTo("redis://cache:6379\u2026");
   }
 
   @Test
