@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * that failed is put back (unless a newer one arrived meanwhile) and retried after {@code retryBackoff} (a real-time
  * pause of this thread), up to {@code maxAttempts} attempts in all, then dropped and logged. Every failed attempt
  * counts in {@link #failures()}, every re-queued entry in {@link #retries()}, every entry given up or refused for a
- * full queue in {@link #dropped()}. At most {@code capacity} keys wait; past that a new key's answer is dropped
+ * full queue in {@link #dropped()}. Each of these kinds of failure is logged at most once every ten seconds, the line
+ * saying how many more there were ({@link LogThrottle}), so a database that is down cannot flood the log. At most {@code capacity} keys wait; past that a new key's answer is dropped
  * (the answer was still returned to its request; only its cache copy is lost).
  *
  * <p>{@link #close} writes everything still pending before it returns, so a clean shutdown loses nothing; submits
@@ -99,6 +100,10 @@ public final class CacheWriter implements AutoCloseable {
   private final LongAdder retries = new LongAdder();
   private final LongAdder dropped = new LongAdder();
   private final LongAdder superseded = new LongAdder();
+  private final LogThrottle fullLog = new LogThrottle(LogThrottle.PERIOD);
+  private final LogThrottle batchLog = new LogThrottle(LogThrottle.PERIOD);
+  private final LogThrottle retryLog = new LogThrottle(LogThrottle.PERIOD);
+  private final LogThrottle givenUpLog = new LogThrottle(LogThrottle.PERIOD);
 
   /**
    * Starts the writer's thread.
@@ -140,8 +145,11 @@ public final class CacheWriter implements AutoCloseable {
       }
       if (pending.size() >= settings.capacity()) {
         dropped.increment();
-        LOG.warn("cache writer queue full ({} keys): not caching {} {}", settings.capacity(), write.store().name(),
-            write.key());
+        long held = fullLog.admit();
+        if (held >= 0) {
+          LOG.warn("cache writer queue full ({} keys): not caching {} {}{}", settings.capacity(),
+              write.store().name(), write.key(), fullLog.suffix(held));
+        }
         return false;
       }
       pending.put(key, new Entry(write, 0));
@@ -334,7 +342,11 @@ public final class CacheWriter implements AutoCloseable {
         requeue(batch.get(0), e);
         return false;
       }
-      LOG.warn("cache write of a batch of {} failed, writing them one by one: {}", batch.size(), e.getMessage());
+      long held = batchLog.admit();
+      if (held >= 0) {
+        LOG.warn("cache write of a batch of {} failed, writing them one by one: {}{}", batch.size(), e.getMessage(),
+            batchLog.suffix(held));
+      }
     }
     boolean allWritten = true;
     for (Entry entry : batch) {
@@ -367,8 +379,11 @@ public final class CacheWriter implements AutoCloseable {
     }
     if (attempts >= settings.maxAttempts()) {
       dropped.increment();
-      LOG.error("cache write of {} {} failed {} times, giving up: {}", w.store().name(), w.key(), attempts,
-          e.getMessage());
+      long held = givenUpLog.admit();
+      if (held >= 0) {
+        LOG.error("cache write of {} {} failed {} times, giving up: {}{}", w.store().name(), w.key(), attempts,
+            e.getMessage(), givenUpLog.suffix(held));
+      }
       return;
     }
     lock.lock();
@@ -379,8 +394,11 @@ public final class CacheWriter implements AutoCloseable {
       }
       pending.put(key, new Entry(w, attempts));
       retries.increment();
-      LOG.warn("cache write of {} {} failed (attempt {} of {}), retrying: {}", w.store().name(), w.key(), attempts,
-          settings.maxAttempts(), e.getMessage());
+      long held = retryLog.admit();
+      if (held >= 0) {
+        LOG.warn("cache write of {} {} failed (attempt {} of {}), retrying: {}{}", w.store().name(), w.key(),
+            attempts, settings.maxAttempts(), e.getMessage(), retryLog.suffix(held));
+      }
     } finally {
       lock.unlock();
     }

@@ -4,6 +4,7 @@ import static dev.optionchain.dashboard.cache.Samples.EXPIRATION;
 import static dev.optionchain.dashboard.cache.Samples.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.optionchain.dashboard.LogCapture;
 import dev.optionchain.dashboard.cache.MarketCache.Write;
 import dev.optionchain.dashboard.model.ChainKey;
 import dev.optionchain.dashboard.model.OptionChain;
@@ -187,6 +188,37 @@ class CacheWriterTest {
       assertThat(cache.chains().get(new ChainKey("AAPL", EXPIRATION))).isEmpty();
       assertThat(writer.dropped()).isEqualTo(1);
       assertThat(writer.failures()).isGreaterThanOrEqualTo(3);
+    }
+  }
+
+  @Test
+  void aDatabaseThatKeepsFailingLogsEachKindOfFailureAtMostOnceEveryTenSeconds() throws Exception {
+    db.write(c -> {
+      try (Statement s = c.createStatement()) {
+        s.execute("ALTER TABLE quotes RENAME TO quotes_away");
+      }
+    });
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch release = blockWrites(holding); // the writer cannot drain: the queue fills
+    assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+    long started = System.nanoTime();
+    int keys = 300;
+    try (LogCapture log = LogCapture.start();
+        CacheWriter writer = new CacheWriter(cache, new CacheWriter.Settings(16, 100, 3, Duration.ZERO))) {
+      for (int i = 0; i < keys; i++) {
+        writer.submit(quote("S" + i, i, 0));
+      }
+      release.countDown();
+      assertThat(writer.awaitIdle(WAIT)).isTrue();
+      long tenSecondPeriods = 1 + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) / 10;
+      assertThat(writer.dropped()).as("every key: refused for the full queue, or given up after 3 attempts")
+          .isEqualTo(keys);
+      assertThat(writer.retries()).as("two retries for each of the 100 to 116 keys taken").isBetween(200L, 232L);
+      List<String> lines = log.linesFrom(0).stream().filter(l -> l.contains("CacheWriter")).toList();
+      // four kinds (queue full, batch failed, retrying, giving up), each at most once per ten seconds
+      assertThat(lines).as("log lines for %d failures", writer.dropped() + writer.retries())
+          .hasSizeLessThanOrEqualTo((int) (4 * tenSecondPeriods));
+      assertThat(String.join("", lines)).contains("queue full", "giving up", "retrying");
     }
   }
 }
