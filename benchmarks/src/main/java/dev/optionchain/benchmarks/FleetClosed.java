@@ -5,9 +5,9 @@ import dev.optionchain.breaker.BreakerClock;
 import dev.optionchain.breaker.CircuitBreaker;
 import dev.optionchain.breaker.CircuitBreakerConfig;
 import dev.optionchain.breaker.CircuitBreakerRegistry;
-import dev.optionchain.dashboard.config.BreakerSettings;
+import dev.optionchain.dashboard.config.DashboardConfig;
 import dev.optionchain.dashboard.config.FleetSettings;
-import dev.optionchain.dashboard.config.FreshFor;
+import dev.optionchain.dashboard.config.Settings;
 import dev.optionchain.dashboard.fleet.Fleet;
 import java.net.URI;
 import java.nio.file.Files;
@@ -48,9 +48,8 @@ public class FleetClosed {
       fleet = Fleet.start(new FleetSettings(Optional.of(URI.create(redis.url())), "bench", Duration.ofMillis(50),
           Duration.ofSeconds(10), Duration.ofDays(1), 2 << 20), BreakerClock.system());
       fleetMode = CircuitBreaker.of("options_chain", CircuitBreakerConfig.builder().failureThreshold(3)
-          .recoveryTimeout(Duration.ofSeconds(90)).trialGate(fleet.trialGate(new BreakerSettings("options_chain", 3,
-              Duration.ofSeconds(90), Duration.ofSeconds(5), Duration.ofSeconds(2), FreshFor.of(Duration.ofSeconds(10))))
-              .orElseThrow())
+          .recoveryTimeout(Duration.ofSeconds(90)).trialGate(fleet.trialGate(
+              DashboardConfig.from(Settings.defaults()).breakers().get(DashboardConfig.OPTIONS_CHAIN)).orElseThrow())
           .build());
       CircuitBreakerRegistry registry = new CircuitBreakerRegistry();
       registry.register("options_chain", fleetMode);
