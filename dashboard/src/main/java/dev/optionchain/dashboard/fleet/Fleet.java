@@ -227,7 +227,7 @@ public final class Fleet implements Sharing, AutoCloseable {
   /**
    * Registers the fleet's series: {@code fleet_connected}, {@code fleet_instances}, {@code fleet_messages_in_total},
    * {@code fleet_messages_out_total}, {@code fleet_messages_ignored_total}, {@code fleet_adopted_transitions_total},
-   * {@code fleet_redis_errors_total}, {@code fleet_budget_available}, {@code fleet_answers_shared_total},
+   * {@code fleet_redis_errors_total}, {@code fleet_redis_waits_timed_out_total}, {@code fleet_budget_available}, {@code fleet_answers_shared_total},
    * {@code fleet_answers_joined_total}, {@code fleet_fallbacks_shared_total}, {@code fleet_answers_published_total},
    * {@code fleet_answers_too_large_total}.
    *
@@ -244,6 +244,9 @@ public final class Fleet implements Sharing, AutoCloseable {
         counters.adopted::sum);
     metrics.counter("fleet.redis.errors", "Redis commands that failed or timed out",
         () -> settings.enabled() ? link.errors() : 0);
+    metrics.counter("fleet.redis.waits.timed.out", "requests' waits for Redis that timed out (each makes the "
+        + "requests after it skip Redis for a second, or until it answers)",
+        () -> settings.enabled() ? link.waitsTimedOut() : 0);
     metrics.gauge("fleet.budget.available", "upstream calls the fleet may still make in the current minute",
         () -> budget == null ? Double.NaN : Math.min(budget.available(), Integer.MAX_VALUE));
     metrics.counter("fleet.answers.shared", "fresh answers taken from another instance instead of the upstream",

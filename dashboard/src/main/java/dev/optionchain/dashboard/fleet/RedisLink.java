@@ -10,6 +10,7 @@ import io.lettuce.core.RedisBusyException;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisLoadingException;
 import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisFuture;
@@ -53,8 +54,11 @@ import org.slf4j.LoggerFactory;
  * {@link TimeoutOptions}); while disconnected, commands are refused at once ({@code REJECT_COMMANDS}) rather than
  * queued; the request queue is bounded; and every command goes through the fleet's own circuit breaker,
  * {@value #BREAKER_NAME} (3 failures in a row open it for 1 s, on the real clock), so that a paused Redis (SIGSTOP:
- * the connection stays up, answers never come) costs three requests one timeout each and then nothing: while it is
- * open the instance works alone. A heartbeat every second is its trial call.
+ * the connection stays up, answers never come) costs a few timeouts and then nothing: while it is open the instance
+ * works alone. A heartbeat every second is its trial call. Before it opens, a request's wait that timed out makes
+ * the requests after it skip Redis for {@link #QUIET_AFTER_TIMEOUT} or until Redis answers a command, whichever is
+ * first ({@link #awaitScript}): so one request waits one timeout at most (not one per step of its path: the shared
+ * answer, then the budget), and the requests behind it do not wait at all.
  *
  * <p>The first connection is made in the background, retried every second until it succeeds: an instance starts and
  * serves without Redis. Thread-safe.
@@ -71,6 +75,8 @@ final class RedisLink implements AutoCloseable {
   static final int REQUEST_QUEUE = 1_000;
   /** What a caller waits for a command beyond its timeout: the hand-over of the answer. */
   static final Duration HAND_OVER = Duration.ofMillis(20);
+  /** After a request's wait timed out, how long the requests after it skip Redis unless it answers meanwhile. */
+  static final Duration QUIET_AFTER_TIMEOUT = Duration.ofSeconds(1);
   /** Longest wait for a connection's handshake, made in the background. */
   static final Duration HANDSHAKE = Duration.ofSeconds(2);
 
@@ -83,6 +89,10 @@ final class RedisLink implements AutoCloseable {
   private final Consumer<String> onMessage;
   private final Runnable onReconnected;
   private final LongAdder errors = new LongAdder();
+  private final LongAdder waitsTimedOut = new LongAdder();
+  /** While true and before {@link #quietUntil} ({@code System.nanoTime()}), requests do not wait for Redis. */
+  private volatile boolean quiet;
+  private volatile long quietUntil;
   /** System.nanoTime() of the last error reply logged, 0 for none. */
   private final AtomicLong lastErrorLogged = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -252,6 +262,9 @@ final class RedisLink implements AutoCloseable {
     }
     CompletableFuture<T> result = breaker.callAsync(() -> command.apply(c.async()));
     result.whenComplete((v, e) -> {
+      if (e == null && quiet) {
+        quiet = false; // Redis answers: requests may wait for it again
+      }
       if (e != null && !(unwrap(e) instanceof CircuitBreakerOpenException)) {
         errors.increment();
         if (!isOutage(unwrap(e))) {
@@ -302,12 +315,14 @@ final class RedisLink implements AutoCloseable {
   }
 
   /**
-   * Runs a script and waits for it at most the command timeout (plus a little for the hand-over).
+   * Runs a script for a request and waits for it at most the command timeout (plus a little for the hand-over).
+   * When such a wait times out, the waits after it are skipped (empty at once) for {@link #QUIET_AFTER_TIMEOUT} or
+   * until Redis answers any command, whichever is first.
    *
    * @return its result, or empty if Redis did not answer in time, refused, or is not usable
    */
   Optional<List<Object>> awaitScript(String script, String[] keys, Object... args) {
-    if (!active()) {
+    if (!active() || (quiet && System.nanoTime() - quietUntil < 0)) {
       return Optional.empty();
     }
     try {
@@ -316,9 +331,28 @@ final class RedisLink implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.empty();
-    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+    } catch (TimeoutException e) {
+      timedOutWaiting();
+      return Optional.empty();
+    } catch (ExecutionException e) {
+      if (unwrap(e) instanceof RedisCommandTimeoutException) {
+        timedOutWaiting();
+      }
+      return Optional.empty();
+    } catch (RuntimeException e) {
       return Optional.empty();
     }
+  }
+
+  private void timedOutWaiting() {
+    waitsTimedOut.increment();
+    quietUntil = System.nanoTime() + QUIET_AFTER_TIMEOUT.toNanos();
+    quiet = true;
+  }
+
+  /** @return waits of requests for Redis that timed out */
+  long waitsTimedOut() {
+    return waitsTimedOut.sum();
   }
 
   /** @return the fleet's own breaker around Redis */

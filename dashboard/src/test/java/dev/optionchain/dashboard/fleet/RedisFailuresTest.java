@@ -120,6 +120,40 @@ class RedisFailuresTest {
   }
 
   @Test
+  void withRedisPausedOneRequestWaitsOneTimeoutAndTheRequestsAfterItDoNotWait() throws Exception {
+    fleet = TestFleet.start(dir, 1, Map.of("upstream.rate-limit-per-minute", "120")); // the budget asks Redis too
+    TestFleet.await("connected", Duration.ofSeconds(10), () -> connected(0));
+    List<String> symbols = fleet.sim.symbols().subList(0, 12);
+    fleet.redis.pause();
+    long started = System.nanoTime();
+    try {
+      // memory misses one after the other: each asks Redis for the shared answer, then for the budget
+      long before = 0;
+      for (String symbol : symbols) {
+        Api.Response r = fleet.api(0).get("/api/quote/" + symbol);
+        assertThat(r.status()).as("%s", r).isEqualTo(200);
+        long after = counter(fleet.api(0).get("/metrics").raw().body(), "fleet_redis_waits_timed_out_total");
+        assertThat(after - before).as("waits of the request for %s that timed out", symbol).isLessThanOrEqualTo(1);
+        before = after;
+      }
+      long elapsedSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+      long timedOut = counter(fleet.api(0).get("/metrics").raw().body(), "fleet_redis_waits_timed_out_total");
+      // a timed-out wait quiets the request path for a second: without that, the first request waited twice (the
+      // shared answer, then the budget) and the next ones once each until the fleet's breaker opened
+      assertThat(timedOut).as("waits that timed out in %d whole seconds", elapsedSeconds)
+          .isBetween(1L, 1 + elapsedSeconds);
+    } finally {
+      fleet.redis.resume();
+    }
+  }
+
+  private static long counter(String metrics, String name) {
+    return metrics.lines().filter(l -> l.startsWith(name + " ")).findFirst()
+        .map(l -> (long) Double.parseDouble(l.substring(name.length() + 1).trim()))
+        .orElseThrow(() -> new AssertionError(name + " not in /metrics"));
+  }
+
+  @Test
   void anInstanceStartedLaterLearnsTheFleetsStateFromTheStateKey() {
     fleet = TestFleet.start(dir, 2, Map.of("breaker.options_chain.recovery-timeout", "60s"));
     SharedDecisionsTest.trip(fleet, 0);
