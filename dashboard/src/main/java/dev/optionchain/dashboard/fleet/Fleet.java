@@ -226,9 +226,9 @@ public final class Fleet implements Sharing, AutoCloseable {
 
   /**
    * Registers the fleet's series: {@code fleet_connected}, {@code fleet_instances}, {@code fleet_messages_in_total},
-   * {@code fleet_messages_out_total}, {@code fleet_messages_ignored_total}, {@code fleet_adopted_transitions_total},
-   * {@code fleet_redis_errors_total}, {@code fleet_redis_waits_timed_out_total}, {@code fleet_budget_available}, {@code fleet_answers_shared_total},
-   * {@code fleet_answers_joined_total}, {@code fleet_fallbacks_shared_total}, {@code fleet_answers_published_total},
+   * {@code fleet_messages_out_total}, {@code fleet_messages_ignored_total}, {@code fleet_messages_dropped_total},
+   * {@code fleet_adopted_transitions_total}, {@code fleet_redis_errors_total}, {@code fleet_redis_waits_timed_out_total},
+   * {@code fleet_budget_available}, {@code fleet_answers_shared_total}, {@code fleet_answers_joined_total}, {@code fleet_fallbacks_shared_total}, {@code fleet_answers_published_total},
    * {@code fleet_answers_too_large_total}.
    *
    * @param metrics the service's metrics
@@ -240,6 +240,8 @@ public final class Fleet implements Sharing, AutoCloseable {
     metrics.counter("fleet.messages.out", "fleet messages published", counters.messagesOut::sum);
     metrics.counter("fleet.messages.ignored", "fleet messages ignored (another version, malformed)",
         counters.messagesIgnored::sum);
+    metrics.counter("fleet.messages.dropped", "messages dropped unread: longer than a fleet message, or the inbox "
+        + "full", () -> settings.enabled() ? link.messagesDropped() : 0);
     metrics.counter("fleet.adopted.transitions", "breaker transitions adopted from another instance",
         counters.adopted::sum);
     metrics.counter("fleet.redis.errors", "Redis commands that failed or timed out",

@@ -75,6 +75,13 @@ final class RedisLink implements AutoCloseable {
   static final int REQUEST_QUEUE = 1_000;
   /** What a caller waits for a command beyond its timeout: the hand-over of the answer. */
   static final Duration HAND_OVER = Duration.ofMillis(20);
+  /**
+   * Messages received and not yet handled by the fleet's thread, at most; beyond it (a flood on the channel) a
+   * message is dropped and counted, so that the inbox cannot grow without bound.
+   */
+  static final int INBOX = 10_000;
+  /** Longest message handled; fleet messages are a few hundred bytes, a longer one is dropped and counted. */
+  static final int MAX_MESSAGE_CHARS = 16_384;
   /** After a request's wait timed out, how long the requests after it skip Redis unless it answers meanwhile. */
   static final Duration QUIET_AFTER_TIMEOUT = Duration.ofSeconds(1);
   /** Longest wait for a connection's handshake, made in the background. */
@@ -90,6 +97,9 @@ final class RedisLink implements AutoCloseable {
   private final Runnable onReconnected;
   private final LongAdder errors = new LongAdder();
   private final LongAdder waitsTimedOut = new LongAdder();
+  private final java.util.concurrent.atomic.AtomicInteger inbox = new java.util.concurrent.atomic.AtomicInteger();
+  private final LongAdder messagesDropped = new LongAdder();
+  private final AtomicBoolean warnedDropped = new AtomicBoolean();
   /** While true and before {@link #quietUntil} ({@code System.nanoTime()}), requests do not wait for Redis. */
   private volatile boolean quiet;
   private volatile long quietUntil;
@@ -189,7 +199,7 @@ final class RedisLink implements AutoCloseable {
       p.addListener(new RedisPubSubAdapter<>() {
         @Override
         public void message(String channel, String message) {
-          submit(() -> onMessage.accept(message));
+          received(message);
         }
       });
       pubsub = p;
@@ -381,9 +391,39 @@ final class RedisLink implements AutoCloseable {
     submit(r);
   }
 
-  private void submit(Runnable r) {
-    if (closed.get()) {
+  /** Hands a message to the fleet's thread, unless the inbox is full or the message too long for a fleet message. */
+  private void received(String message) {
+    if (message.length() > MAX_MESSAGE_CHARS || inbox.incrementAndGet() > INBOX) {
+      if (message.length() <= MAX_MESSAGE_CHARS) {
+        inbox.decrementAndGet();
+      }
+      messagesDropped.increment();
+      if (warnedDropped.compareAndSet(false, true)) {
+        LOG.warn("fleet: dropped a message on the channel ({} characters, {} waiting; further ones are counted in "
+            + "fleet_messages_dropped_total, not logged)", message.length(), inbox.get());
+      }
       return;
+    }
+    boolean handed = submit(() -> {
+      try {
+        onMessage.accept(message);
+      } finally {
+        inbox.decrementAndGet();
+      }
+    });
+    if (!handed) {
+      inbox.decrementAndGet();
+    }
+  }
+
+  /** @return messages dropped: too long, or the inbox full */
+  long messagesDropped() {
+    return messagesDropped.sum();
+  }
+
+  private boolean submit(Runnable r) {
+    if (closed.get()) {
+      return false;
     }
     try {
       executor.execute(() -> {
@@ -393,10 +433,12 @@ final class RedisLink implements AutoCloseable {
           LOG.warn("fleet: {}", e.toString(), e);
         }
       });
+      return true;
     } catch (RuntimeException rejected) {
-      // the executor is shutting down
+      return false; // the executor is shutting down
     }
   }
+
 
   static Throwable unwrap(Throwable e) {
     while ((e instanceof java.util.concurrent.CompletionException || e instanceof ExecutionException)

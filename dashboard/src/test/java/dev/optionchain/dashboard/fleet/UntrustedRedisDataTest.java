@@ -115,6 +115,20 @@ class UntrustedRedisDataTest {
   }
 
   @Test
+  void aMessageLongerThanAnyFleetMessageIsDroppedUnreadAndCounted() {
+    fleet = TestFleet.start(dir, 1, Map.of());
+    TestFleet.await("connected", Duration.ofSeconds(10),
+        () -> fleet.health(0).path("fleet").path("connected").asBoolean());
+    String padded = "{\"v\":1,\"type\":\"transition\",\"instance\":\"evil\",\"breaker\":\"options_chain\","
+        + "\"from\":\"CLOSED\",\"to\":\"OPEN\",\"at\":\"2026-01-01T00:00:00Z\",\"reason\":\""
+        + "x".repeat(RedisLink.MAX_MESSAGE_CHARS) + "\",\"remainingMs\":60000}";
+    assertThat(fleet.redis.cli("PUBLISH", "ocd:fleet", padded)).isEqualTo("1");
+    TestFleet.await("the message counted as dropped", Duration.ofSeconds(5),
+        () -> fleet.api(0).get("/metrics").raw().body().contains("fleet_messages_dropped_total 1.0"));
+    assertThat(fleet.state(0, "options_chain")).as("not adopted").isEqualTo("CLOSED");
+  }
+
+  @Test
   void anAlertKeyNobodyWroteForThisTransitionDoesNotSilenceTheAlert() {
     try (dev.optionchain.dashboard.alerts.WebhookReceiver hooks = dev.optionchain.dashboard.alerts.WebhookReceiver
         .start()) {
