@@ -4,6 +4,7 @@ import static dev.optionchain.apiguard.Poms.child;
 import static dev.optionchain.apiguard.Poms.childElement;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,6 +90,25 @@ class PublishedPomsTest {
               + ": it would reach every user's class path; make it optional or test-scoped").isTrue();
         }
       }
+    }
+  }
+
+  @Test
+  void aLibraryWithoutModuleInfoNamesItsModuleForTheModulePath() throws Exception {
+    for (String library : BomTest.PUBLISHED) {
+      if (Files.exists(Poms.root().resolve(library).resolve("src/main/java/module-info.java"))) {
+        continue;
+      }
+      Element project = Poms.parse(Poms.root().resolve(library).resolve("pom.xml"));
+      String name = null;
+      for (Element plugin : Poms.children(project, "build/plugins/plugin")) {
+        if ("maven-jar-plugin".equals(child(plugin, "artifactId"))) {
+          name = Poms.children(plugin, "configuration/archive/manifestEntries/Automatic-Module-Name").stream()
+              .map(e -> e.getTextContent().trim()).findFirst().orElse(null);
+        }
+      }
+      assertThat(name).as("Automatic-Module-Name of " + library + " (without it, the module path names the module "
+          + "after the jar's file name)").isEqualTo("dev.optionchain." + library.replace('-', '.'));
     }
   }
 
