@@ -10,8 +10,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -59,13 +63,38 @@ class ApiSurfaceTest {
     assertThat(ApiSurface.describe(anchor)).contains("class " + anchor.getName());
   }
 
-  /** Lines only in the file ({@code -}) and only in the code ({@code +}). */
+  @Test
+  void aDiffNamesTheTypeOfEveryChangedLine() {
+    String before = "package a\n\npublic final enum a.E\n  enum constants: X, Y\n";
+    String after = "package a\n\npublic final enum a.E\n  enum constants: Y, X\n";
+    assertThat(diff(before, after)).isEqualTo("  - a.E: enum constants: X, Y\n  + a.E: enum constants: Y, X\n");
+  }
+
+  /** Lines only in the file ({@code -}) and only in the code ({@code +}), each member line with its type's name. */
   static String diff(String expected, String actual) {
-    List<String> want = expected.lines().toList();
-    List<String> have = actual.lines().toList();
+    List<String> want = qualified(expected);
+    List<String> have = qualified(actual);
     StringBuilder out = new StringBuilder();
-    want.stream().filter(l -> !have.contains(l)).forEach(l -> out.append("  - ").append(l.strip()).append('\n'));
-    have.stream().filter(l -> !want.contains(l)).forEach(l -> out.append("  + ").append(l.strip()).append('\n'));
+    want.stream().filter(l -> !have.contains(l)).forEach(l -> out.append("  - ").append(l).append('\n'));
+    have.stream().filter(l -> !want.contains(l)).forEach(l -> out.append("  + ").append(l).append('\n'));
     return out.length() == 0 ? "  (same lines, different order)\n" : out.toString();
+  }
+
+  private static final Pattern TYPE = Pattern.compile("\\b(?:class|interface|enum|record) (\\S+)");
+
+  /** The description's lines; a member's ("  ...") prefixed with its type's name ("Type: ..."). */
+  private static List<String> qualified(String description) {
+    List<String> lines = new ArrayList<>();
+    String type = "";
+    for (String line : description.lines().filter(l -> !l.isBlank()).toList()) {
+      if (line.startsWith("  ")) {
+        lines.add(type + ": " + line.strip());
+      } else {
+        Matcher m = TYPE.matcher(line);
+        type = m.find() ? m.group(1) : line;
+        lines.add(line);
+      }
+    }
+    return lines;
   }
 }

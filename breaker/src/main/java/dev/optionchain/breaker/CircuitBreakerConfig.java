@@ -64,90 +64,93 @@ public final class CircuitBreakerConfig {
     return new Builder(s.copy());
   }
 
-  /** @return when a CLOSED breaker trips; default {@code TripPolicy.consecutiveFailures(5)} */
+  /** {@return when a CLOSED breaker trips; default {@code TripPolicy.consecutiveFailures(5)}} */
   public TripPolicy tripPolicy() {
     return s.tripPolicy;
   }
 
-  /** @return the consecutive failures that trip a CLOSED breaker; 0 when the trip policy is a failure rate */
+  /** {@return the consecutive failures that trip a CLOSED breaker; 0 when the trip policy is a failure rate} */
   public int failureThreshold() {
     return s.tripPolicy instanceof TripPolicy.ConsecutiveFailures
         ? ((TripPolicy.ConsecutiveFailures) s.tripPolicy).threshold() : 0;
   }
 
-  /** @return how long a breaker stays OPEN before admitting a trial call; default 60 s */
+  /** {@return how long a breaker stays OPEN before admitting a trial call; default 60 s} */
   public Duration recoveryTimeout() {
     return s.recoveryTimeout;
   }
 
-  /** @return the time source; default {@link BreakerClock#system()} */
+  /** {@return the time source; default {@link BreakerClock#system()}} */
   public BreakerClock clock() {
     return s.clock;
   }
 
-  /** @return the duration at or above which a call is slow, if slow-call detection is on; default empty */
+  /** {@return the duration at or above which a call is slow, if slow-call detection is on; default empty} */
   public Optional<Duration> slowCallDuration() {
     return Optional.ofNullable(s.slowCallDuration);
   }
 
-  /** @return how many trial calls HALF_OPEN admits at once; default 1 */
+  /** {@return how many trial calls HALF_OPEN admits at once; default 1} */
   public int trialCalls() {
     return s.trialCalls;
   }
 
-  /** @return how many successful trial calls close a HALF_OPEN breaker; default 1 (any failed trial re-opens it) */
+  /** {@return how many successful trial calls close a HALF_OPEN breaker; default 1 (any failed trial re-opens it)} */
   public int successesToClose() {
     return s.successesToClose;
   }
 
   /**
-   * @return how long trials may run without a pause before the running ones count as failed and the breaker re-opens;
-   *     default 60 s
+   * {@return how long trials may run without a pause before the running ones count as failed and the breaker re-opens;
+   *     default 60 s}
    */
   public Duration halfOpenMaxDuration() {
     return s.halfOpenMaxDuration;
   }
 
-  /** @return the factor by which the open time grows after each failed recovery; default 1.0 (no growth) */
+  /** {@return the factor by which the open time grows after each failed recovery; default 1.0 (no growth)} */
   public double backoffMultiplier() {
     return s.backoffMultiplier;
   }
 
-  /** @return the cap of the open time under the backoff, at least the recovery timeout; default the recovery timeout */
+  /**
+   * {@return the cap of the open time under the backoff, at least the recovery timeout; default the recovery
+   *     timeout}
+   */
   public Duration maxRecoveryTimeout() {
     return s.maxRecoveryTimeout == null ? s.recoveryTimeout : s.maxRecoveryTimeout;
   }
 
-  /** @return the predicate selecting exceptions that count as failures (others as successes); default all */
+  /** {@return the predicate selecting exceptions that count as failures (others as successes); default all} */
   public Predicate<? super Throwable> recordExceptions() {
     return s.recordExceptions;
   }
 
-  /** @return the predicate selecting exceptions that count neither way, consulted first; default none */
+  /** {@return the predicate selecting exceptions that count neither way, consulted first; default none} */
   public Predicate<? super Throwable> ignoreExceptions() {
     return s.ignoreExceptions;
   }
 
   /**
-   * @return the predicate selecting returned values that count as failures: true for a value of the type given to
+   * {@return the predicate selecting returned values that count as failures: true for a value of the type given to
    *     {@link Builder#recordResult} that its predicate selects, false for any other value ({@code null} included);
-   *     default false for every value
+   *     default false for every value}
    */
   public Predicate<Object> recordResult() {
     return s.recordResult;
   }
 
-  /** @return how a cancelled call counts; default {@link CancellationPolicy#IGNORE} */
+  /** {@return how a cancelled call counts; default {@link CancellationPolicy#IGNORE}} */
   public CancellationPolicy cancellationPolicy() {
     return s.cancellationPolicy;
   }
 
-  /** @return the ramp-up period after closing; default {@link Duration#ZERO}: full traffic at once */
+  /** {@return the ramp-up period after closing; default {@link Duration#ZERO}: full traffic at once} */
   public Duration rampUp() {
     return s.rampUp;
   }
 
-  /** @return the gate consulted before a trial starts; default empty */
+  /** {@return the gate consulted before a trial starts; default empty} */
   public Optional<TrialGate> trialGate() {
     return Optional.ofNullable(s.trialGate);
   }

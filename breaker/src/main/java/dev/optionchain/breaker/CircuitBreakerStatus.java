@@ -68,110 +68,113 @@ public final class CircuitBreakerStatus {
     this.origin = Objects.requireNonNull(origin, "origin");
   }
 
-  /** @return the breaker's name */
+  /** {@return the breaker's name} */
   public String name() {
     return name;
   }
 
-  /** @return the state: HALF_OPEN from the moment the recovery timeout has elapsed, without a trial gate */
+  /** {@return the state: HALF_OPEN from the moment the recovery timeout has elapsed, without a trial gate} */
   public CircuitBreakerState state() {
     return state;
   }
 
   /**
-   * @return consecutive failures: counted while CLOSED, the count that tripped the breaker (plus failed trials) while
-   *     OPEN or HALF_OPEN
+   * {@return consecutive failures: counted while CLOSED, the count that tripped the breaker (plus failed trials) while
+   *     OPEN or HALF_OPEN}
    */
   public int failureCount() {
     return failureCount;
   }
 
-  /** @return the consecutive-failure threshold, or 0 under a failure-rate policy */
+  /** {@return the consecutive-failure threshold, or 0 under a failure-rate policy} */
   public int failureThreshold() {
     return failureThreshold;
   }
 
-  /** @return the configured recovery timeout */
+  /** {@return the configured recovery timeout} */
   public Duration recoveryTimeout() {
     return recoveryTimeout;
   }
 
-  /** @return when the last failure was recorded, if any since reset */
+  /** {@return when the last failure was recorded, if any since reset} */
   public Optional<Instant> lastFailureTime() {
     return lastFailureTime;
   }
 
-  /** @return when the current state was entered */
+  /** {@return when the current state was entered} */
   public Instant stateSince() {
     return stateSince;
   }
 
-  /** @return when OPEN (and not forced): when a trial call will be allowed */
+  /** {@return when OPEN (and not forced): when a trial call will be allowed} */
   public Optional<Instant> retryAt() {
     return retryAt;
   }
 
-  /** @return calls that succeeded */
+  /** {@return calls that succeeded} */
   public long successfulCalls() {
     return successfulCalls;
   }
 
-  /** @return calls that failed (exceptions, failing results and, unless tracked on their own rate, slow calls) */
+  /** {@return calls that failed (exceptions, failing results and, unless tracked on their own rate, slow calls)} */
   public long failedCalls() {
     return failedCalls;
   }
 
-  /** @return calls rejected without being invoked */
+  /** {@return calls rejected without being invoked} */
   public long rejectedCalls() {
     return rejectedCalls;
   }
 
-  /** @return calls that counted neither way: ignored exceptions and, by default, cancelled calls */
+  /** {@return calls that counted neither way: ignored exceptions and, by default, cancelled calls} */
   public long ignoredCalls() {
     return ignoredCalls;
   }
 
-  /** @return calls at least as slow as the configured slow-call duration (also counted as successful or failed) */
+  /** {@return calls at least as slow as the configured slow-call duration (also counted as successful or failed)} */
   public long slowCalls() {
     return slowCalls;
   }
 
-  /** @return whether the breaker was forced open and stays so until reset */
+  /** {@return whether the breaker was forced open and stays so until reset} */
   public boolean forcedOpen() {
     return forcedOpen;
   }
 
-  /** @return how long the current OPEN period lasts, or the next one would, after recovery backoff */
+  /** {@return how long the current OPEN period lasts, or the next one would, after recovery backoff} */
   public Duration openDuration() {
     return openDuration;
   }
 
-  /** @return under a failure-rate policy while CLOSED: the failure rate over the window, in percent, once it holds a call */
+  /**
+   * {@return under a failure-rate policy while CLOSED: the failure rate over the window, in percent, once it holds a
+   *     call}
+   */
   public OptionalDouble failureRate() {
     return failureRate;
   }
 
-  /** @return the configured failure-rate threshold, under a failure-rate policy */
+  /** {@return the configured failure-rate threshold, under a failure-rate policy} */
   public OptionalDouble failureRateThreshold() {
     return failureRateThreshold;
   }
 
-  /** @return with a slow-call rate threshold, while CLOSED: the slow-call rate in percent */
+  /** {@return with a slow-call rate threshold, while CLOSED: the slow-call rate in percent} */
   public OptionalDouble slowCallRate() {
     return slowCallRate;
   }
 
-  /** @return the share of calls admitted: 1.0, less while ramping up after recovery */
+  /** {@return the share of calls admitted: 1.0, less while ramping up after recovery} */
   public double trafficShare() {
     return trafficShare;
   }
 
-  /** @return while HALF_OPEN: the trial calls running now */
+  /** {@return while HALF_OPEN: the trial calls running now} */
   public int trialCallsInFlight() {
     return trialCallsInFlight;
   }
 
-  /** @return the origin of the current state when it was adopted ({@link CircuitBreaker#adoptOpen}) */
+  /** {@return the origin of the current state when it was adopted ({@link CircuitBreaker#adoptOpen})} */
   public Optional<String> origin() {
     return origin;
   }

@@ -57,22 +57,33 @@ class DocSamplesTest {
   }
 
   @Test
-  void readmeDependencyLinesNameThisRelease() throws IOException {
+  void dependencyLinesOfTheDocsNameThisRelease() throws IOException {
     String release = System.getProperty("project.version", "").replace("-SNAPSHOT", "");
-    String readme = Files.readString(ROOT.resolve("README.md"), StandardCharsets.UTF_8);
-    Matcher maven = Pattern.compile("<artifactId>(breaker[\\w-]*|marketsim|optionchain-bom)</artifactId>\\s*"
-        + "<version>([^<]+)</version>").matcher(readme);
-    Matcher gradle = Pattern.compile("dev\\.optionchain:([\\w-]+):([\\w.-]+)").matcher(readme);
-    int found = 0;
-    while (maven.find()) {
-      assertThat(maven.group(2)).as("Maven version of " + maven.group(1)).isEqualTo(release);
-      found++;
+    Pattern maven = Pattern.compile("<artifactId>(breaker[\\w-]*|marketsim|optionchain-bom)</artifactId>\\s*"
+        + "<version>([^<]+)</version>");
+    Pattern gradle = Pattern.compile("dev\\.optionchain:([\\w-]+):([\\w.-]+)");
+    int inReadme = 0;
+    for (Path file : docFiles()) {
+      String text = Files.readString(file, StandardCharsets.UTF_8);
+      for (Pattern p : List.of(maven, gradle)) {
+        Matcher m = p.matcher(text);
+        while (m.find()) {
+          assertThat(m.group(2)).as(ROOT.relativize(file) + ": version of " + m.group(1)).isEqualTo(release);
+          inReadme += file.endsWith("README.md") ? 1 : 0;
+        }
+      }
     }
-    while (gradle.find()) {
-      assertThat(gradle.group(2)).as("Gradle version of " + gradle.group(1)).isEqualTo(release);
-      found++;
+    assertThat(inReadme).as("dependency lines in README.md").isGreaterThanOrEqualTo(2);
+  }
+
+  /** README.md, then every docs/*.md. */
+  static List<Path> docFiles() throws IOException {
+    List<Path> files = new ArrayList<>();
+    files.add(ROOT.resolve("README.md"));
+    try (Stream<Path> docs = Files.list(ROOT.resolve("docs"))) {
+      docs.filter(f -> f.toString().endsWith(".md")).sorted().forEach(files::add);
     }
-    assertThat(found).as("dependency lines in README.md").isGreaterThanOrEqualTo(2);
+    return files;
   }
 
   /** Tag name -> the joined, normalised fragments, from every source file of this module. */
@@ -107,11 +118,8 @@ class DocSamplesTest {
   /** "file#n" -> the normalised n-th java block of README.md and every docs/*.md. */
   static Map<String, List<String>> docBlocks() {
     Map<String, List<String>> blocks = new LinkedHashMap<>();
-    try (Stream<Path> docs = Files.list(ROOT.resolve("docs"))) {
-      List<Path> files = new ArrayList<>();
-      files.add(ROOT.resolve("README.md"));
-      docs.filter(f -> f.toString().endsWith(".md")).sorted().forEach(files::add);
-      for (Path file : files) {
+    try {
+      for (Path file : docFiles()) {
         List<String> block = null;
         int n = 0;
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
