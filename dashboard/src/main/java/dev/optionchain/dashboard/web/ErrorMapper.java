@@ -7,6 +7,7 @@ import dev.optionchain.dashboard.market.Sourced;
 import dev.optionchain.dashboard.secrets.Secrets;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.ExceptionHandler;
 import io.javalin.http.HttpResponseException;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -42,25 +43,50 @@ final class ErrorMapper {
   }
 
   void register(RoutesConfig routes) {
-    routes.exception(InvalidRequestException.class, (e, ctx) -> write(ctx, 400, secrets.redact(e.getMessage())));
-    routes.exception(NotFoundException.class, (e, ctx) -> write(ctx, 404, secrets.redact(e.getMessage())));
-    routes.exception(DataUnavailableException.class, this::unavailable);
-    routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, e.getStatus(), e.getStatus() == 404
-        ? notFound(ctx) : secrets.redact(e.getMessage())));
-    routes.exception(Exception.class, (e, ctx) -> {
+    routes.exception(InvalidRequestException.class,
+        guarded((e, ctx) -> write(ctx, 400, secrets.redact(e.getMessage()))));
+    routes.exception(NotFoundException.class, guarded((e, ctx) -> write(ctx, 404, secrets.redact(e.getMessage()))));
+    routes.exception(DataUnavailableException.class, guarded(this::unavailable));
+    routes.exception(HttpResponseException.class, guarded((e, ctx) -> write(ctx, e.getStatus(), e.getStatus() == 404
+        ? notFound(ctx) : secrets.redact(e.getMessage()))));
+    routes.exception(Exception.class, guarded((e, ctx) -> {
       if (!clientFault(e, ctx)) {
         LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
         write(ctx, 500, "internal error");
       }
-    });
+    }));
     for (int status = 400; status < 600; status++) {
       int code = status;
       routes.error(code, ctx -> { // any error answer still without a body, e.g. Javalin's own 408, gets one
-        if (ctx.result() == null || ctx.result().isEmpty()) {
-          write(ctx, code, code == 404 ? notFound(ctx) : JsonErrorHandler.message(code, null));
+        try {
+          if (ctx.result() == null || ctx.result().isEmpty()) {
+            write(ctx, code, code == 404 ? notFound(ctx) : JsonErrorHandler.message(code, null));
+          }
+        } catch (RuntimeException gone) {
+          answerGone(gone, null);
         }
       });
     }
+  }
+
+  /**
+   * A handler that never throws. Javalin hands what an exception handler throws to the exception handlers again, so
+   * a handler that throws on a request whose response is gone (recycled after its connection closed: a late failure
+   * of a stream or a future) kept them calling each other, a log line each time, without end.
+   */
+  static <E extends Exception> ExceptionHandler<E> guarded(ExceptionHandler<E> handler) {
+    return (e, ctx) -> {
+      try {
+        handler.handle(e, ctx);
+      } catch (RuntimeException gone) {
+        answerGone(gone, e);
+      }
+    };
+  }
+
+  private static void answerGone(RuntimeException gone, Exception answering) {
+    LOG.debug("could not answer a request, its response is gone: {} (answering {})", gone.toString(),
+        answering == null ? "an error status" : answering.toString());
   }
 
   private static String notFound(Context ctx) {
@@ -101,6 +127,7 @@ final class ErrorMapper {
       } else if (t instanceof TimeoutException) {
         status = 408;
         message = "the request was not received in time";
+        RequestDeadline.allowTheAnswer(ctx.req());
       } else if (t instanceof EofException) {
         status = 400;
         message = "the connection ended before the request was read";

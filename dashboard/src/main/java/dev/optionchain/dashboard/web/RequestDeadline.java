@@ -154,6 +154,29 @@ final class RequestDeadline extends AbstractLifeCycle implements Connection.List
     endPoint.close();
   }
 
+  /**
+   * Gives the connection of a request whose body read this deadline timed out (an idle timeout of 1 ms) the
+   * connector's idle timeout back, so that its 408 answer has time to be written: with 1 ms, a write that did not
+   * complete at once was cut, and on a busy machine the client got the status line without the body.
+   *
+   * @param request the request being answered 408
+   */
+  static void allowTheAnswer(jakarta.servlet.http.HttpServletRequest request) {
+    try {
+      org.eclipse.jetty.ee10.servlet.ServletContextRequest r =
+          org.eclipse.jetty.ee10.servlet.ServletContextRequest.getServletContextRequest(request);
+      if (r == null) {
+        return;
+      }
+      EndPoint endPoint = r.getConnectionMetaData().getConnection().getEndPoint();
+      if (endPoint.getIdleTimeout() == 1) {
+        endPoint.setIdleTimeout(Math.max(1_000, r.getConnectionMetaData().getConnector().getIdleTimeout()));
+      }
+    } catch (RuntimeException gone) {
+      LOG.debug("cannot restore the idle timeout of a request answered 408: {}", gone.toString());
+    }
+  }
+
   private static boolean bodyPending(HttpParser parser) {
     return parser.isChunking() || parser.getContentLength() > 0 && parser.getContentRead() < parser.getContentLength();
   }
