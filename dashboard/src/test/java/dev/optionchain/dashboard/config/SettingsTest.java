@@ -143,7 +143,8 @@ class SettingsTest {
     assertThat(from("cache.memory-limit", "8000000TiB").cache().memoryLimit()).isEqualTo(8_000_000L << 40);
     assertThat(DashboardConfig.from(Settings.defaults().withEnvironment(Map.of("OCD_CACHE_MEMORY_LIMIT", "8MB")))
         .cache().memoryLimit()).isEqualTo(8_000_000L);
-    for (String bad : new String[] {"lots", "64", "-5MB", "0MB", "999KB", "1.5GB", "80%", "1PB", "1000000000MB", "999999999TiB", ""}) {
+    for (String bad : new String[] {"lots", "64", "-5MB", "0MB", "999KB", "1.5GB", "80%", "1PB", "1000000000MB",
+        "999999999TiB", ""}) {
       assertThatThrownBy(() -> from("cache.memory-limit", bad)).as(bad)
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("cache.memory-limit").hasMessageContaining("'" + bad + "'")
