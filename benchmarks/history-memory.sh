@@ -38,6 +38,7 @@ seq 0 $((REQUESTS - 1)) | while read -r i; do
   echo "$URL/api/history/$SYMBOL?start=$BEGIN&end=$END"
 done | xargs -P "$CLIENTS" -n 1 curl -s -o /dev/null -w '%{http_code}\n' | sort | uniq -c | sed 's/^/  status /'
 echo "after $REQUESTS requests: $(rss), peak $(peak)"
+curl -s "$URL/metrics" | grep '^market_unavailable_total{' | grep -v ' 0.0$' | sed 's/^/  /' || true
 if command -v jcmd > /dev/null; then
   jcmd "$PID" GC.run > /dev/null
   echo "heap used after a full GC: $(jcmd "$PID" GC.heap_info | grep -o 'used [0-9]*K' | head -1 \

@@ -23,7 +23,7 @@ import dev.optionchain.dashboard.model.TickerInfo;
  * list. The constants below round those up. {@link #ENTRY} adds what each kept answer costs besides itself: the
  * Caffeine node, the key and the {@code Cached} wrapper with its {@code Instant} (reasoned, not measured). It is an
  * estimate: a new JDK, uncompressed oops or a different upstream (longer strings) moves it by tens of percent, which
- * the limit's default leaves room for. Stateless.
+ * the limit's default leaves room for. Immutable and thread-safe.
  */
 final class AnswerWeight {
 
