@@ -4,7 +4,8 @@
 # requests for 20 years of daily bars (cycling through the simulator's symbols and shifting the dates, so that each
 # one reaches DuckDB), CLIENTS at a time, and prints the process's resident memory before, after, and at its peak.
 #
-#   benchmarks/history-memory.sh                                           # the defaults (256MB, 2 threads)
+#   benchmarks/history-memory.sh                                           # the defaults (256MB, 2 threads, 32MB)
+#   benchmarks/history-memory.sh --set cache.memory-limit=1GB               # about no byte bound (2000 entries)
 #   benchmarks/history-memory.sh --set duckdb.memory-limit=16GB --set duckdb.threads=8   # about no limit
 #
 # JAVA_OPTS are passed to the JVM (e.g. JAVA_OPTS=-Xmx256m, to tell the heap from DuckDB's own memory).
@@ -37,3 +38,9 @@ seq 0 $((REQUESTS - 1)) | while read -r i; do
   echo "$URL/api/history/$SYMBOL?start=$BEGIN&end=$END"
 done | xargs -P "$CLIENTS" -n 1 curl -s -o /dev/null -w '%{http_code}\n' | sort | uniq -c | sed 's/^/  status /'
 echo "after $REQUESTS requests: $(rss), peak $(peak)"
+curl -s "$URL/metrics" | grep '^market_unavailable_total{' | grep -v ' 0.0$' | sed 's/^/  /' || true
+if command -v jcmd > /dev/null; then
+  jcmd "$PID" GC.run > /dev/null
+  echo "heap used after a full GC: $(jcmd "$PID" GC.heap_info | grep -o 'used [0-9]*K' | head -1 \
+    | awk '{print int($2 / 1024) " MB"}')"
+fi

@@ -180,6 +180,12 @@ public final class DashboardApp implements AutoCloseable {
             () -> market.memoryCounts().get(name)[1]);
         metrics.counter("market.memory.joined." + name, "requests of " + name + " that waited for a load in flight",
             () -> market.memoryCounts().get(name)[2]);
+        metrics.gauge("market.memory.weight.fresh." + name, "estimated bytes of the fresh answers of " + name
+            + " kept in memory, at least cache.memory-limit / cache.memory-entries each; at most cache.memory-limit",
+            () -> market.memoryWeights().get(name)[0]);
+        metrics.gauge("market.memory.weight.last_good." + name, "estimated bytes of the last good answers of "
+            + name + " kept in memory, at least cache.memory-limit / cache.memory-entries each; at most "
+            + "cache.memory-limit", () -> market.memoryWeights().get(name)[1]);
         metrics.gauge("market.bulkhead.waiting." + name, "requests waiting for the upstream of " + name + " now",
             () -> market.bulkheadCounts().get(name)[0]);
         metrics.gauge("market.bulkhead.calls." + name, "upstream calls of " + name + " in flight now",

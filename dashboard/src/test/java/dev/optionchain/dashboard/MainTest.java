@@ -33,6 +33,8 @@ class MainTest {
     assertThat(run("--set", "nonsense")).isEqualTo(2);
     assertThat(run("--set", "no.such.key=1")).isEqualTo(2);
     assertThat(run("--config", "/nonexistent.properties")).isEqualTo(2);
+    assertThat(run("--port", "0", "--set", "cache.memory-limit=lots")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("cache.memory-limit must be a size like 64MB", "'lots'");
   }
 
   @Test

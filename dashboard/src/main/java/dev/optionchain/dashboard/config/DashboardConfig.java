@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The service's typed, validated configuration, read from {@link Settings}. Immutable.
@@ -67,9 +66,6 @@ public record DashboardConfig(
   /** All breaker names, in registration order. */
   public static final List<String> BREAKER_NAMES =
       List.of(CURRENT_PRICE, PRICE_HISTORY, OPTIONS_CHAIN, TICKER_INFO, EXPIRATIONS);
-
-  /** What {@code duckdb.memory-limit} accepts: a number and a unit. */
-  private static final Pattern MEMORY = Pattern.compile("\\d{1,9}\\s*([KMGT]i?B)", Pattern.CASE_INSENSITIVE);
 
   /** Copies the breaker map. */
   public DashboardConfig {
@@ -131,6 +127,7 @@ public record DashboardConfig(
             s.integer("alerts.queue-capacity", 1, 1_000_000)),
         new CacheSettings(
             s.integer("cache.memory-entries", 1, 10_000_000),
+            s.bytes("cache.memory-limit", CacheSettings.MIN_MEMORY_LIMIT),
             s.durationOrZero("cache.unknown-symbols-for"),
             s.integer("cache.write-batch-size", 1, 100_000),
             s.integer("cache.write-queue-capacity", 1, 10_000_000),
@@ -172,7 +169,7 @@ public record DashboardConfig(
   }
 
   private static String memory(String v) {
-    if (!MEMORY.matcher(v).matches()) {
+    if (Settings.parseBytes(v) < 0) {
       throw new IllegalArgumentException("duckdb.memory-limit must be a size like 256MB or 1GiB, was '" + v + "'");
     }
     return v.replaceAll("\\s+", "");

@@ -30,6 +30,8 @@ public final class Settings {
   public static final String ENV_PREFIX = "OCD_";
 
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+  /** A byte size as DuckDB writes it: a number and a unit, {@code KB} ... powers of 1000, {@code KiB} ... of 1024. */
+  private static final Pattern SIZE = Pattern.compile("(\\d{1,9})\\s*([KMGT])(i?)B", Pattern.CASE_INSENSITIVE);
 
   private final Map<String, String> values;
 
@@ -172,6 +174,44 @@ public final class Settings {
       return Boolean.parseBoolean(v);
     }
     throw new IllegalArgumentException(key + " must be true or false, was '" + string(key) + "'");
+  }
+
+  /**
+   * A byte size like {@code 64MB} or {@code 1GiB} (DuckDB's units: {@code KB}, {@code MB}, {@code GB}, {@code TB}
+   * are powers of 1000, {@code KiB} ... {@code TiB} powers of 1024) of at least {@code min} bytes.
+   */
+  long bytes(String key, long min) {
+    String v = string(key);
+    long n = parseBytes(v);
+    if (n < min) {
+      throw new IllegalArgumentException(key + " must be a size like 64MB or 1GiB of at least " + min
+          + " bytes, was '" + v + "'");
+    }
+    return n;
+  }
+
+  /**
+   * Parses a byte size ({@link #bytes}).
+   *
+   * @param v the text, e.g. {@code 256MB}
+   * @return the bytes; -1 when it is not a size, or one beyond a {@code long}
+   */
+  static long parseBytes(String v) {
+    Matcher m = SIZE.matcher(v.trim());
+    if (!m.matches()) {
+      return -1;
+    }
+    long unit = m.group(3).isEmpty() ? 1000 : 1024;
+    int power = "KMGT".indexOf(Character.toUpperCase(m.group(2).charAt(0))) + 1;
+    long n = Long.parseLong(m.group(1)); // at most 9 digits
+    try {
+      for (int i = 0; i < power; i++) {
+        n = Math.multiplyExact(n, unit);
+      }
+      return n;
+    } catch (ArithmeticException tooLarge) {
+      return -1; // beyond a long (8 EiB)
+    }
   }
 
   /** A positive duration: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d} or ISO-8601. */

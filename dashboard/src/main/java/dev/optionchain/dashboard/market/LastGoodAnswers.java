@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * The last good answer of each key of one kind, the stale fallback when the upstream cannot be used: in memory (the
- * {@code maxEntries} most recently used, Caffeine), then the answer still waiting in the {@link CacheWriter}, then
+ * most recently used, at most {@code cache.memory-entries} answers and about {@code cache.memory-limit} bytes,
+ * {@link AnswerWeight}; Caffeine), then the answer still waiting in the {@link CacheWriter}, then
  * DuckDB; in a fleet, the fleet's last good answer when it is newer ({@link SharedAnswers#lastGood}). A live answer
  * goes into memory at once and to the writer, which stores it off the request path.
  *
@@ -28,8 +29,9 @@ final class LastGoodAnswers<K, V> {
   private final CacheWriter writer;
   private final SharedAnswers<K, V> shared;
 
-  LastGoodAnswers(long maxEntries, KeyedStore<K, V> store, CacheWriter writer, SharedAnswers<K, V> shared) {
-    this.memory = Caffeine.newBuilder().maximumSize(maxEntries).executor(Runnable::run).build();
+  LastGoodAnswers(AnswerWeight weight, KeyedStore<K, V> store, CacheWriter writer, SharedAnswers<K, V> shared) {
+    this.memory = Caffeine.newBuilder().maximumWeight(weight.limit())
+        .<K, Cached<V>>weigher((k, c) -> weight.weigh(c.value())).executor(Runnable::run).build();
     this.store = store;
     this.writer = writer;
     this.shared = shared;
@@ -56,6 +58,18 @@ final class LastGoodAnswers<K, V> {
    */
   boolean knows(K key) {
     return memory.getIfPresent(key) != null;
+  }
+
+  /** @return the answers kept in memory, after Caffeine's pending maintenance (evictions) */
+  long size() {
+    memory.cleanUp();
+    return memory.estimatedSize();
+  }
+
+  /** @return the weight of the answers kept in memory ({@link AnswerWeight}), after Caffeine's pending maintenance */
+  long weightedSize() {
+    memory.cleanUp();
+    return memory.policy().eviction().orElseThrow().weightedSize().orElseThrow();
   }
 
   /**

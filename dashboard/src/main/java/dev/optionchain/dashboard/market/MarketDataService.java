@@ -63,6 +63,7 @@ public final class MarketDataService {
   private final Fetcher<String, Expirations> expirations;
   private final Fetcher<ChainKey, OptionChain> chains;
   private final Map<String, MemoryFreshAnswers<?, ?>> memories = new ConcurrentHashMap<>();
+  private final Map<String, LastGoodAnswers<?, ?>> lastGoods = new ConcurrentHashMap<>();
   private final Map<String, Bulkhead> bulkheads = new ConcurrentHashMap<>();
   /** Symbols the upstream said it does not know, answered 404 without asking it again; null when not remembered. */
   private final Cache<String, Boolean> unknownSymbols;
@@ -160,15 +161,17 @@ public final class MarketDataService {
       CircuitBreaker breaker = CircuitBreaker.of(name, cfg.build());
       registry.register(name, breaker);
       TradierClient client = clients.apply(s);
-      int entries = config.cache().memoryEntries();
-      MemoryFreshAnswers<K, V> fresh = new MemoryFreshAnswers<>(entries, s.freshFor(), clock);
+      AnswerWeight weight = new AnswerWeight(config.cache().memoryEntries(), config.cache().memoryLimit());
+      MemoryFreshAnswers<K, V> fresh = new MemoryFreshAnswers<>(weight, s.freshFor(), clock);
       memories.put(name, fresh);
       Bulkhead bulkhead = new Bulkhead(s.maxConcurrentCalls(), s.maxWaitingRequests());
       bulkheads.put(name, bulkhead);
       BiFunction<K, Duration, V> upstream = (key, timeout) -> call.apply(key, timeout, client);
       SharedAnswers<K, V> shared = sharing.answers(s, type, belongs);
+      LastGoodAnswers<K, V> lastGood = new LastGoodAnswers<>(weight, store, writer, shared);
+      lastGoods.put(name, lastGood);
       return new Fetcher<>(name, config.breakersEnabled() ? breaker : null, s.requestTimeout(), fresh,
-          new LastGoodAnswers<>(entries, store, writer, shared), budget, upstream, empty, shortcut, observer, clock,
+          lastGood, budget, upstream, empty, shortcut, observer, clock,
           MarketDataService.this::rememberUnknown, shared, bulkhead);
     }
   }
@@ -317,6 +320,19 @@ public final class MarketDataService {
   public Map<String, long[]> memoryCounts() {
     Map<String, long[]> m = new java.util.TreeMap<>();
     memories.forEach((name, f) -> m.put(name, new long[] {f.hits(), f.loads(), f.joined()}));
+    return m;
+  }
+
+  /**
+   * The weight of the answers kept in memory, by breaker name, each tier bounded by {@code cache.memory-limit}: the
+   * estimated bytes of each answer, at least {@code cache.memory-limit / cache.memory-entries} each (see
+   * {@code AnswerWeight}). Runs Caffeine's pending maintenance first.
+   *
+   * @return {@code name -> [fresh answers' weight, last good answers' weight]}
+   */
+  public Map<String, long[]> memoryWeights() {
+    Map<String, long[]> m = new java.util.TreeMap<>();
+    memories.forEach((name, f) -> m.put(name, new long[] {f.weightedSize(), lastGoods.get(name).weightedSize()}));
     return m;
   }
 

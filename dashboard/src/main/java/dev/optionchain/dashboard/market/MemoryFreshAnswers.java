@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
- * {@link FreshAnswers} in memory: a Caffeine {@link AsyncCache} of at most {@code maxEntries} answers, each expiring
+ * {@link FreshAnswers} in memory: a Caffeine {@link AsyncCache} of at most {@code cache.memory-entries} answers and
+ * about {@code cache.memory-limit} bytes ({@link AnswerWeight}: a load in flight weighs nothing until it completes; an
+ * answer heavier than the whole limit is served to its callers but not kept), each expiring
  * {@link FreshFor#after its fresh-for} after it was fetched ({@link Cached#fetchedAt()}: an answer another instance
  * of a fleet fetched a moment ago is fresh for what is left of its fresh-for, not for a whole one more), timed by the
  * service's monotonic clock (Caffeine's {@code Ticker}), so tests move freshness with a {@code ManualClock}.
@@ -40,9 +42,10 @@ final class MemoryFreshAnswers<K, V> implements FreshAnswers<K, V> {
   private final LongAdder loads = new LongAdder();
   private final LongAdder joined = new LongAdder();
 
-  MemoryFreshAnswers(long maxEntries, FreshFor freshFor, BreakerClock clock) {
+  MemoryFreshAnswers(AnswerWeight weight, FreshFor freshFor, BreakerClock clock) {
     this.cache = Caffeine.newBuilder()
-        .maximumSize(maxEntries)
+        .maximumWeight(weight.limit())
+        .<K, Outcome<V>>weigher((k, o) -> weight.weigh(o.error() != null ? null : o.answer().value()))
         .ticker(clock::nanoTime)
         .executor(Runnable::run)
         .expireAfter(new Expiry<K, Outcome<V>>() {
@@ -123,6 +126,18 @@ final class MemoryFreshAnswers<K, V> implements FreshAnswers<K, V> {
     }
     hits.increment();
     return Optional.of(f.join().answer());
+  }
+
+  /** @return the answers kept, after Caffeine's pending maintenance (evictions) */
+  long size() {
+    cache.synchronous().cleanUp();
+    return cache.synchronous().estimatedSize();
+  }
+
+  /** @return the weight of the answers kept ({@link AnswerWeight}), after Caffeine's pending maintenance */
+  long weightedSize() {
+    cache.synchronous().cleanUp();
+    return cache.synchronous().policy().eviction().orElseThrow().weightedSize().orElseThrow();
   }
 
   /** @return answers served from memory, by {@link #get} or {@link #peek} */

@@ -133,6 +133,26 @@ class SettingsTest {
   }
 
   @Test
+  void theMemoryTiersAreBoundedInBytesWithADocumentedDefaultAndAClearErrorForBadValues() {
+    CacheSettings c = DashboardConfig.from(Settings.defaults()).cache();
+    assertThat(c.memoryEntries()).isEqualTo(2_000);
+    assertThat(c.memoryLimit()).as("32MB, DuckDB's units: powers of 1000").isEqualTo(32_000_000L);
+    assertThat(from("cache.memory-limit", "64MiB").cache().memoryLimit()).isEqualTo(64L << 20);
+    assertThat(from("cache.memory-limit", " 1 GB ").cache().memoryLimit()).isEqualTo(1_000_000_000L);
+    assertThat(from("cache.memory-limit", "1000kb").cache().memoryLimit()).isEqualTo(CacheSettings.MIN_MEMORY_LIMIT);
+    assertThat(from("cache.memory-limit", "8000000TiB").cache().memoryLimit()).isEqualTo(8_000_000L << 40);
+    assertThat(DashboardConfig.from(Settings.defaults().withEnvironment(Map.of("OCD_CACHE_MEMORY_LIMIT", "8MB")))
+        .cache().memoryLimit()).isEqualTo(8_000_000L);
+    for (String bad : new String[] {"lots", "64", "-5MB", "0MB", "999KB", "1.5GB", "80%", "1PB", "1000000000MB",
+        "999999999TiB", ""}) {
+      assertThatThrownBy(() -> from("cache.memory-limit", bad)).as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("cache.memory-limit").hasMessageContaining("'" + bad + "'")
+          .hasMessageContaining("64MB");
+    }
+  }
+
+  @Test
   void environmentVariablesOverrideByTheirOcdNames() {
     assertThat(Settings.envName("server.port")).isEqualTo("OCD_SERVER_PORT");
     assertThat(Settings.envName("breaker.options_chain.recovery-timeout"))

@@ -21,6 +21,9 @@ import org.junit.jupiter.api.Test;
 /** Fresh answers in memory: expiry on the service's clock, one load per key at a time, failures not kept. */
 class MemoryFreshAnswersTest {
 
+  /** A hundred answers, far more bytes than they take. */
+  private static final AnswerWeight HUNDRED = new AnswerWeight(100, 1_000_000_000);
+
   private final ManualClock clock = new ManualClock(Instant.parse("2026-03-18T15:00:00Z"));
   private final AtomicInteger loads = new AtomicInteger();
 
@@ -30,7 +33,8 @@ class MemoryFreshAnswersTest {
 
   @Test
   void anAnswerIsServedFromMemoryWithItsRealAsOfUntilItsFreshForIsOver() {
-    MemoryFreshAnswers<String, String> fresh = new MemoryFreshAnswers<>(100, FreshFor.of(Duration.ofSeconds(2)), clock);
+    MemoryFreshAnswers<String, String> fresh =
+        new MemoryFreshAnswers<>(HUNDRED, FreshFor.of(Duration.ofSeconds(2)), clock);
     Cached<String> first = fresh.get("AAPL", this::load);
     clock.advance(Duration.ofMillis(1999));
     assertThat(fresh.get("AAPL", this::load)).isEqualTo(first);
@@ -51,7 +55,7 @@ class MemoryFreshAnswersTest {
     ManualClock wrapping = new ManualClock(Instant.parse("2026-03-18T15:00:00Z"), Long.MAX_VALUE - 1_000_000_000L);
     for (FreshFor freshFor : List.of(FreshFor.of(Duration.ofSeconds(2)), FreshFor.of(Duration.ofDays(36_500)))) {
       AtomicInteger n = new AtomicInteger();
-      MemoryFreshAnswers<String, String> fresh = new MemoryFreshAnswers<>(100, freshFor, wrapping);
+      MemoryFreshAnswers<String, String> fresh = new MemoryFreshAnswers<>(HUNDRED, freshFor, wrapping);
       fresh.get("AAPL", k -> new Cached<>("#" + n.incrementAndGet(), wrapping.now()));
       wrapping.advance(Duration.ofMillis(1500)); // past the wrap
       assertThat(fresh.get("AAPL", k -> new Cached<>("#" + n.incrementAndGet(), wrapping.now())).value())
@@ -64,7 +68,8 @@ class MemoryFreshAnswersTest {
 
   @Test
   void anAnswerFetchedEarlierElsewhereIsFreshOnlyForWhatIsLeftOfItsFreshFor() {
-    MemoryFreshAnswers<String, String> fresh = new MemoryFreshAnswers<>(100, FreshFor.of(Duration.ofSeconds(2)), clock);
+    MemoryFreshAnswers<String, String> fresh =
+        new MemoryFreshAnswers<>(HUNDRED, FreshFor.of(Duration.ofSeconds(2)), clock);
     // another instance of a fleet fetched it 1.5 s ago
     Cached<String> shared = new Cached<>("AAPL from b", clock.now().minusMillis(1500));
     assertThat(fresh.get("AAPL", k -> shared)).isEqualTo(shared);
@@ -76,7 +81,7 @@ class MemoryFreshAnswersTest {
 
   @Test
   void zeroFreshForKeepsNothing() {
-    MemoryFreshAnswers<String, String> fresh = new MemoryFreshAnswers<>(100, FreshFor.of(Duration.ZERO), clock);
+    MemoryFreshAnswers<String, String> fresh = new MemoryFreshAnswers<>(HUNDRED, FreshFor.of(Duration.ZERO), clock);
     fresh.get("AAPL", this::load);
     fresh.get("AAPL", this::load);
     assertThat(loads).hasValue(2);
@@ -85,7 +90,8 @@ class MemoryFreshAnswersTest {
 
   @Test
   void aFailureReachesTheCallerAndIsNotKept() {
-    MemoryFreshAnswers<String, String> fresh = new MemoryFreshAnswers<>(100, FreshFor.of(Duration.ofMinutes(1)), clock);
+    MemoryFreshAnswers<String, String> fresh =
+        new MemoryFreshAnswers<>(HUNDRED, FreshFor.of(Duration.ofMinutes(1)), clock);
     assertThatThrownBy(() -> fresh.get("AAPL", k -> {
       throw new IllegalStateException("upstream down");
     })).isInstanceOf(IllegalStateException.class).hasMessage("upstream down");
@@ -94,7 +100,7 @@ class MemoryFreshAnswersTest {
 
   @Test
   void concurrentCallersOfOneKeyShareOneLoadAndItsFailure() throws Exception {
-    MemoryFreshAnswers<String, String> fresh = new MemoryFreshAnswers<>(100, FreshFor.of(Duration.ZERO), clock);
+    MemoryFreshAnswers<String, String> fresh = new MemoryFreshAnswers<>(HUNDRED, FreshFor.of(Duration.ZERO), clock);
     int callers = 16;
     CountDownLatch inLoad = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
