@@ -1,6 +1,7 @@
 package dev.optionchain.dashboard.cache;
 
 import dev.optionchain.dashboard.cache.MarketCache.Write;
+import dev.optionchain.dashboard.logging.LogThrottle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;

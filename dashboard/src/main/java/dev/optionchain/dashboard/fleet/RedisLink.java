@@ -5,6 +5,7 @@ import dev.optionchain.breaker.CircuitBreaker;
 import dev.optionchain.breaker.CircuitBreakerConfig;
 import dev.optionchain.breaker.CircuitBreakerOpenException;
 import dev.optionchain.breaker.CircuitBreakerState;
+import dev.optionchain.dashboard.logging.LogThrottle;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisBusyException;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -39,7 +40,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -103,8 +103,7 @@ final class RedisLink implements AutoCloseable {
   /** While true and before {@link #quietUntil} ({@code System.nanoTime()}), requests do not wait for Redis. */
   private volatile boolean quiet;
   private volatile long quietUntil;
-  /** System.nanoTime() of the last error reply logged, 0 for none. */
-  private final AtomicLong lastErrorLogged = new AtomicLong();
+  private final LogThrottle errorLog = new LogThrottle(Duration.ofMinutes(1));
   private final AtomicBoolean closed = new AtomicBoolean();
   /** Whether the loss of the connection was reported (once for both connections). */
   private final AtomicBoolean lost = new AtomicBoolean();
@@ -300,11 +299,10 @@ final class RedisLink implements AutoCloseable {
 
   /** Logs an error reply, the first one and then at most one a minute. */
   private void answeredError(Throwable e) {
-    long now = System.nanoTime();
-    long last = lastErrorLogged.get();
-    if ((last == 0 || now - last >= TimeUnit.MINUTES.toNanos(1)) && lastErrorLogged.compareAndSet(last, now)) {
-      LOG.warn("fleet: Redis {} answered an error: {} (further ones within a minute are counted in "
-          + "fleet_redis_errors_total, not logged)", shown(), e.getMessage());
+    long held = errorLog.admit();
+    if (held >= 0) {
+      LOG.warn("fleet: Redis {} answered an error: {}{} (further ones within a minute are counted in "
+          + "fleet_redis_errors_total, not logged)", shown(), e.getMessage(), errorLog.suffix(held));
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.optionchain.dashboard.web;
 
+import dev.optionchain.dashboard.logging.LogThrottle;
 import java.nio.channels.SelectableChannel;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -56,8 +57,6 @@ final class ConnectionCap extends AbstractLifeCycle implements SelectorManager.A
    * requests) is spared: a prompt client's request arrives, and is read, well within it.
    */
   static final long SILENT_MILLIS = 1000;
-  /** Shortest pause between two log lines about shedding. */
-  private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final int max;
   private final AbstractConnector connector;
@@ -73,8 +72,8 @@ final class ConnectionCap extends AbstractLifeCycle implements SelectorManager.A
   private final AtomicLong shed = new AtomicLong();
   private int channels;
   private boolean limiting;
-  private long loggedShed;
-  private long loggedAt = System.nanoTime() - LOG_EVERY_NANOS;
+  private final AtomicLong loggedShed = new AtomicLong();
+  private final LogThrottle shedLog = new LogThrottle(LogThrottle.PERIOD);
 
   /**
    * Creates the limit; add it as a bean of {@code connector}.
@@ -286,18 +285,11 @@ final class ConnectionCap extends AbstractLifeCycle implements SelectorManager.A
   }
 
   private void logShedding() {
-    long now = System.nanoTime();
-    long total;
-    long since;
-    synchronized (this) {
-      if (now - loggedAt < LOG_EVERY_NANOS) {
-        return;
-      }
-      total = shed.get();
-      since = total - loggedShed;
-      loggedShed = total;
-      loggedAt = now;
+    if (shedLog.admit() < 0) {
+      return;
     }
+    long total = shed.get();
+    long since = total - loggedShed.getAndSet(total);
     LOG.warn("{} connections open (server.max-connections): closed {} connection(s) waiting for a request to "
         + "make room for newer ones ({} since start)", max, since, total);
   }
