@@ -3,7 +3,9 @@
 #   1. a hot quote at 32 connections: the simulator's own throughput and latency, then the dashboard's;
 #   2. upstream calls per second for that one hot key while the dashboard is under load;
 #   3. the first request for data never seen before (expirations of a new symbol), simulator vs dashboard;
-#   4. the count of upstream calls of the whole run.
+#   4. many keys and many clients: every symbol's quote, round robin, from 256 connections (MANY_CONNECTIONS), the
+#      dashboard's answers by source and its upstream calls meanwhile, then the same against the simulator;
+#   5. the count of upstream calls of the whole run.
 #
 #   (cd .. && mvn -B -ntp -pl dashboard -am package -DskipTests)   # dashboard/target/dashboard.jar, marketsim/target/marketsim.jar
 #   ./wrk.sh                         # 30 s per wrk run (the official figures)
@@ -24,6 +26,7 @@ command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"
 
 DURATION=${DURATION:-30s}
 CONNECTIONS=${CONNECTIONS:-32}
+MANY_CONNECTIONS=${MANY_CONNECTIONS:-256}
 THREADS=${THREADS:-2}
 FIRST_SYMBOLS=${FIRST_SYMBOLS:-20}
 OUT=${OUT:-target/wrk-$(date -u +%Y%m%dT%H%M%SZ)}
@@ -116,9 +119,32 @@ end=$(date +%s.%N)
 after=$(sim_requests quotes)
 cache_after=$(curl -s "$DASH/metrics" | python3 -c 'import sys,re; print(sum(float(m) for m in re.findall(r"^market_responses_total\{endpoint=\"current_price\",source=\"cache\"\} (\S+)", sys.stdin.read(), re.M)))')
 calls_per_second=$(python3 -c "print(f'{($after - $before) / ($end - $start):.2f}')")
+
+# 4: many keys, many clients: every symbol's quote, round robin, from MANY_CONNECTIONS connections; the dashboard
+# first (before any wrk run against the simulator spends its reported allowance), then the simulator. Each quote is
+# fresh for 2 s and the budget is 120 calls a minute, so most answers must come from memory or the last good answer.
+sources() { curl -s "$DASH/metrics" | python3 -c 'import sys,re; d={}
+for s,v in re.findall(r"^market_responses_total\{endpoint=\"current_price\",source=\"(\w+)\"\} (\S+)", sys.stdin.read(), re.M): d[s]=d.get(s,0)+float(v)
+print(" ".join(f"{k}={int(v)}" for k,v in sorted(d.items())))'; }
+all_symbols="AAPL $universe"
+dash_paths=$(for s in $all_symbols; do printf '/api/quote/%s ' "$s"; done)
+sim_paths=$(for s in $all_symbols; do printf '/v1/markets/quotes?symbols=%s ' "$s"; done)
+keys_sources_before=$(sources)
+keys_before=$(sim_requests quotes)
+keys_start=$(date +%s.%N)
+# shellcheck disable=SC2086
+wrk -t"$THREADS" -c"$MANY_CONNECTIONS" -d"$DURATION" --latency -s wrk-paths.lua "$DASH" -- $dash_paths \
+  >"$OUT/dashboard-many-keys.txt"
+keys_end=$(date +%s.%N)
+keys_after=$(sim_requests quotes)
+keys_sources_after=$(sources)
+
 curl -s -o /dev/null -H 'Accept: application/json' "$SIM/v1/markets/quotes?symbols=AAPL"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H 'Accept: application/json' \
   "$SIM/v1/markets/quotes?symbols=AAPL" >"$OUT/sim-quote.txt"
+# shellcheck disable=SC2086
+wrk -t"$THREADS" -c"$MANY_CONNECTIONS" -d"$DURATION" --latency -s wrk-paths.lua "$SIM" -- $sim_paths \
+  >"$OUT/sim-many-keys.txt"
 
 echo
 echo "### Hot quote, $CONNECTIONS connections, $DURATION each, one run"
@@ -129,6 +155,15 @@ wrk_row "simulator: GET /v1/markets/quotes?symbols=AAPL" "$OUT/sim-quote.txt"
 wrk_row "dashboard: GET /api/quote/AAPL" "$OUT/dashboard-quote.txt"
 echo
 echo "Upstream quote calls while the dashboard was under load: $((after - before)) in $(python3 -c "print(f'{$end - $start:.1f}')") s = $calls_per_second per second (one hot key); answers from the cache (stale) meanwhile: $(python3 -c "print(int($cache_after - $cache_before))")."
+echo
+echo "### Many keys: every symbol's quote ($(echo $all_symbols | wc -w) keys), $MANY_CONNECTIONS connections, $DURATION each"
+echo
+echo "| target | req/s | p50 (ms) | p99 (ms) | non-2xx |"
+echo "|---|---:|---:|---:|---:|"
+wrk_row "simulator: GET /v1/markets/quotes?symbols={symbol}" "$OUT/sim-many-keys.txt"
+wrk_row "dashboard: GET /api/quote/{symbol}" "$OUT/dashboard-many-keys.txt"
+echo
+echo "Upstream quote calls during the dashboard's run: $((keys_after - keys_before)) in $(python3 -c "print(f'{$keys_end - $keys_start:.1f}')") s; the dashboard's answers by source, before: $keys_sources_before; after: $keys_sources_after."
 echo
 echo "Upstream calls of the whole run: $(sim_requests) (the simulator's /sim/stats)."
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/env.txt"
