@@ -208,8 +208,11 @@ class ConcurrencyTest {
       }
     });
     assertThat(breaker.isOpen()).isTrue();
+    // the failure that reaches 50 % may read calls another thread has counted before its failure, and so see a rate
+    // just under the threshold (never above: it can only trip late): up to THREADS - 1 more failures before the one
+    // that trips, then up to THREADS - 1 calls in flight that fail after it (seen once in 20 repetitions on Java 25)
     assertThat(breaker.getStatus().failedCalls()).as(String.valueOf(reasons))
-        .isBetween(THREADS * 10_000L, THREADS * 10_000L + THREADS);
+        .isBetween(THREADS * 10_000L, THREADS * 10_000L + 2L * (THREADS - 1));
   }
 
   /** The same for a count window of 100,000 calls (which slides in steps of 782): it never trips early. */
