@@ -22,6 +22,15 @@ public final class Main {
       "  --help            this text",
       "Every setting can also be given as an environment variable: OCD_ + the key in upper case, '.' and '-' as '_'.");
 
+  /**
+   * The JDK's number of idle upstream connections kept per host for reuse (its default is 5): the upstream client
+   * makes its calls on the request threads, up to {@code breaker.<name>.max-concurrent-calls} (8) per kind at once.
+   * A {@code -Dhttp.maxConnections} on the command line wins.
+   */
+  static final String KEEP_ALIVE_PROPERTY = "http.maxConnections";
+
+  static final String KEEP_ALIVE_CONNECTIONS = "20";
+
   private Main() {}
 
   /**
@@ -30,6 +39,9 @@ public final class Main {
    * @param args the command line
    */
   public static void main(String[] args) {
+    if (System.getProperty(KEEP_ALIVE_PROPERTY) == null) {
+      System.setProperty(KEEP_ALIVE_PROPERTY, KEEP_ALIVE_CONNECTIONS); // read once, when the JDK's cache first loads
+    }
     int code = run(args, System.out, System.err);
     if (code != 0) {
       System.exit(code);

@@ -10,13 +10,11 @@ import dev.optionchain.dashboard.model.Quote;
 import dev.optionchain.dashboard.secrets.Secrets;
 import dev.optionchain.dashboard.upstream.UpstreamFailureException.Kind;
 import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -26,11 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -67,8 +61,9 @@ import org.slf4j.LoggerFactory;
  *         <tr><td>2xx quotes without the asked symbol, {@code {"quotes":null}} included</td><td>EMPTY</td></tr>
  *         <tr><td>no answer within the timeout (connect or read)</td><td>TIMEOUT, status 0</td></tr>
  *         <tr><td>connection refused or reset, DNS, TLS, any other I/O error</td><td>CONNECTION, status 0</td></tr>
- *         <tr><td>the calling thread interrupted while waiting</td><td>TIMEOUT ("interrupted"), status 0;
- *             the interrupt flag is restored</td></tr>
+ *         <tr><td>the calling thread interrupted before the call</td><td>TIMEOUT ("interrupted"), status 0,
+ *             nothing sent; the interrupt flag stays set (an interrupt during the call does not cut it short: it
+ *             ends by its deadline at the latest)</td></tr>
  *       </table>
  *   </li>
  * </ul>
@@ -82,8 +77,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each request is logged at DEBUG: method, path and query, status and milliseconds; never the token.
  *
- * <p>Thread-safe: one instance, holding one {@link HttpClient} (HTTP/1.1, redirects not followed), serves any
- * number of threads.
+ * <p>The exchange runs on the calling thread ({@link HttpURLConnection}, HTTP/1.1, connections kept alive and reused,
+ * redirects not followed): no other thread takes part unless the deadline passes (see {@code Transport}, which says
+ * why the JDK's asynchronous client is not used).
+ *
+ * <p>Thread-safe: one instance serves any number of threads.
  */
 public final class TradierClient {
 
@@ -120,7 +118,9 @@ public final class TradierClient {
   /** The token and the base URL's user-info, masked in every message. */
   private final Secrets secrets;
   private final String authorization;
-  private final HttpClient http;
+  private final Transport transport;
+  /** Accept, and Authorization when a token is set. */
+  private final Map<String, String> headers;
   private final BreakerClock clock;
   private final Consumer<RateLimit> rateLimits;
 
@@ -156,11 +156,13 @@ public final class TradierClient {
     this.authorization = token == null ? null : "Bearer " + requireToken(token);
     this.clock = Objects.requireNonNull(clock, "clock");
     this.rateLimits = Objects.requireNonNull(rateLimits, "rateLimits");
-    this.http = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(requirePositive(connectTimeout, "connectTimeout"))
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
+    this.transport = new Transport(requirePositive(connectTimeout, "connectTimeout"), MAX_BODY_BYTES);
+    Map<String, String> h = new LinkedHashMap<>();
+    h.put("Accept", "application/json");
+    if (authorization != null) {
+      h.put("Authorization", authorization);
+    }
+    this.headers = Collections.unmodifiableMap(h);
   }
 
   /**
@@ -293,49 +295,32 @@ public final class TradierClient {
         .append(encode(value)));
     URI uri = URI.create(base + path + "?" + query);
     String what = "GET " + path;
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(timeout)
-        .header("Accept", "application/json");
-    if (authorization != null) {
-      request.header("Authorization", authorization);
+    if (Thread.currentThread().isInterrupted()) {
+      throw noAnswer(what, uri, System.nanoTime(), Kind.TIMEOUT, "interrupted", null);
     }
-
     long started = System.nanoTime();
-    CompletableFuture<HttpResponse<byte[]>> future =
-        http.sendAsync(request.build(), LimitedBody.handler(MAX_BODY_BYTES));
-    HttpResponse<byte[]> response;
+    Transport.Answer answer;
     try {
-      // HttpRequest.timeout() alone stops at the response headers; this bounds the body too
-      response = future.get(saturatedNanos(timeout), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      future.cancel(true);
+      answer = transport.get(uri, headers, timeout);
+    } catch (Transport.DeadlinePassed e) {
       throw noAnswer(what, uri, started, Kind.TIMEOUT, "no complete answer within " + timeout.toMillis() + " ms", e);
-    } catch (InterruptedException e) {
-      future.cancel(true);
-      Thread.currentThread().interrupt();
-      throw noAnswer(what, uri, started, Kind.TIMEOUT, "interrupted", e);
-    } catch (ExecutionException e) {
-      Throwable cause = unwrap(e);
-      if (cause instanceof Error error) {
-        throw error;
-      }
-      if (cause instanceof LimitedBody.TooLarge) {
-        throw noAnswer(what, uri, started, Kind.MALFORMED, "malformed answer: " + cause.getMessage(), null);
-      }
-      if (cause instanceof HttpTimeoutException) { // HttpConnectTimeoutException included
-        throw noAnswer(what, uri, started, Kind.TIMEOUT, "timed out: " + cause.getMessage(), cause);
-      }
-      throw noAnswer(what, uri, started, Kind.CONNECTION, "cannot reach " + shownBase + ": " + describe(cause), cause);
+    } catch (Transport.TooLarge e) {
+      throw noAnswer(what, uri, started, Kind.MALFORMED, "malformed answer: " + e.getMessage(), null);
+    } catch (SocketTimeoutException e) { // connecting, or one read, took longer than allowed
+      throw noAnswer(what, uri, started, Kind.TIMEOUT, "timed out: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw noAnswer(what, uri, started, Kind.CONNECTION, "cannot reach " + shownBase + ": " + describe(e), e);
     }
-    int status = response.statusCode();
+    int status = answer.status();
     LOG.debug("GET {}?{} -> {} in {} ms", path, query, status, millisSince(started));
-    RateLimit limit = RateLimitHeaders.rateLimit(response.headers());
+    RateLimit limit = RateLimitHeaders.rateLimit(answer.headers());
     if (limit != null) {
       rateLimits.accept(limit);
     }
     if (status >= 200 && status <= 299) {
-      return new Exchange(what, status, response.headers(), response.body());
+      return new Exchange(what, status, answer.headers(), answer.body());
     }
-    throw statusFailure(what, status, response.headers(), response.body());
+    throw statusFailure(what, status, answer.headers(), answer.body());
   }
 
   private UpstreamFailureException noAnswer(String what, URI uri, long started, Kind kind, String detail,
@@ -414,14 +399,6 @@ public final class TradierClient {
     return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  private static Throwable unwrap(Throwable e) {
-    Throwable t = e;
-    while ((t instanceof ExecutionException || t instanceof CompletionException) && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
-  }
-
   private static String describe(Throwable cause) {
     String message = cause.getMessage();
     return cause.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
@@ -435,14 +412,6 @@ public final class TradierClient {
 
   private static long millisSince(long startedNanos) {
     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
-  }
-
-  private static long saturatedNanos(Duration d) {
-    try {
-      return d.toNanos();
-    } catch (ArithmeticException e) {
-      return Long.MAX_VALUE;
-    }
   }
 
   private static URI normalize(URI baseUrl) {

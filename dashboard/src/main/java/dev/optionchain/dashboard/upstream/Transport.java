@@ -1,0 +1,208 @@
+package dev.optionchain.dashboard.upstream;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.net.http.HttpHeaders;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One HTTP/1.1 {@code GET} on the calling thread, with one deadline for the whole exchange and a bound on the body.
+ *
+ * <p>Why blocking: an upstream call is made by the request thread that needs its answer, and under the upstream's
+ * budget (120 calls a minute for Tradier) the call path runs too rarely for the JIT to compile it for a long time. The
+ * JDK's asynchronous {@code java.net.http.HttpClient} crosses three threads per exchange (caller, selector, completion)
+ * through a deep reactive stack; run mostly interpreted that cost 2 to 5 ms a call on this project's machine, against
+ * about 1 ms for {@link HttpURLConnection} on the caller's thread (figures in {@code docs/benchmarks.md}). Connections
+ * are kept alive and reused by the JDK's keep-alive cache ({@code http.maxConnections} idle connections per host,
+ * which the service's {@code Main} raises to 20 unless set).
+ *
+ * <p>The deadline: the connect timeout is the smaller of the client's and the call's, each read waits at most the
+ * call's timeout, and a timer ({@code upstream-deadline}, one daemon thread shared by every client, started on the
+ * first call and ended after 30 s without calls) closes the connection when the whole exchange has not ended by the
+ * deadline, so that an answer trickled a byte at a time cannot hold the caller longer. An exchange that ends in time
+ * returns its connection to the keep-alive cache; the timer never touches a connection after that
+ * ({@link Deadline}'s state decides which of the two happened).
+ *
+ * <p>A blocking socket read is not interrupted by {@link Thread#interrupt()}: an interrupted caller's exchange ends
+ * at its deadline at the latest. Thread-safe: stateless but for the timer.
+ */
+final class Transport {
+
+  /** The answer passed {@link #maxBytes}. Stackless: it is always turned into MALFORMED. */
+  static final class TooLarge extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    TooLarge(long maxBytes) {
+      super("the answer is larger than " + maxBytes + " bytes", null);
+      setStackTrace(new StackTraceElement[0]);
+    }
+  }
+
+  /** The deadline passed before the exchange ended; the connection was closed. */
+  static final class DeadlinePassed extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    DeadlinePassed(Throwable cause) {
+      super("deadline passed", cause);
+    }
+  }
+
+  /**
+   * A complete answer, of any status.
+   *
+   * @param status the HTTP status
+   * @param headers the response headers (names case-insensitive)
+   * @param body the body, empty when there is none
+   */
+  record Answer(int status, HttpHeaders headers, byte[] body) {}
+
+  private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
+
+  private final int connectTimeoutMillis;
+  private final int maxBytes;
+
+  /**
+   * @param connectTimeout how long to wait for a TCP (and TLS) connection; positive
+   * @param maxBytes the largest body read
+   */
+  Transport(Duration connectTimeout, int maxBytes) {
+    this.connectTimeoutMillis = millis(connectTimeout);
+    this.maxBytes = maxBytes;
+  }
+
+  /**
+   * Sends {@code GET uri} and reads the whole answer.
+   *
+   * @param uri an {@code http} or {@code https} URI
+   * @param headers request headers, sent in this order
+   * @param timeout the deadline of the whole exchange, from connecting to the last byte; positive
+   * @return the answer
+   * @throws DeadlinePassed if it did not end in time
+   * @throws TooLarge if the body is larger than the limit (declared or read); the rest is not read
+   * @throws java.net.SocketTimeoutException if connecting, or one read, took longer than allowed
+   * @throws IOException on any other failure to connect, send or read
+   */
+  Answer get(URI uri, Map<String, String> headers, Duration timeout) throws IOException {
+    int timeoutMillis = millis(timeout);
+    HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
+    c.setInstanceFollowRedirects(false); // the token never travels to another host
+    c.setUseCaches(false);
+    c.setConnectTimeout(Math.min(connectTimeoutMillis, timeoutMillis));
+    c.setReadTimeout(timeoutMillis);
+    headers.forEach(c::setRequestProperty);
+    Deadline deadline = new Deadline(c);
+    ScheduledFuture<?> timer = DEADLINES.schedule(deadline, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    try {
+      int status = c.getResponseCode();
+      if (status < 0) {
+        throw new IOException("not an HTTP answer (no valid status line)");
+      }
+      HttpHeaders responseHeaders = HttpHeaders.of(named(c.getHeaderFields()), (name, value) -> true);
+      if (c.getContentLengthLong() > maxBytes) {
+        throw new TooLarge(maxBytes);
+      }
+      InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+      byte[] body = in == null ? new byte[0] : readAtMost(in);
+      if (!deadline.finish()) {
+        throw new DeadlinePassed(null);
+      }
+      if (in != null) {
+        in.close(); // read to its end: the connection goes back to the keep-alive cache
+      }
+      return new Answer(status, responseHeaders, body);
+    } catch (IOException | RuntimeException e) {
+      if (!deadline.finish()) {
+        throw e instanceof DeadlinePassed passed ? passed : new DeadlinePassed(e);
+      }
+      c.disconnect(); // a connection in an unknown state is not reused
+      throw e;
+    } finally {
+      timer.cancel(false);
+    }
+  }
+
+  /** Reads to the end, failing as soon as more than {@link #maxBytes} arrived. */
+  private byte[] readAtMost(InputStream in) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buffer = new byte[16 * 1024];
+    long total = 0;
+    for (int n; (n = in.read(buffer)) != -1; ) {
+      total += n;
+      if (total > maxBytes) {
+        throw new TooLarge(maxBytes);
+      }
+      out.write(buffer, 0, n);
+    }
+    return out.toByteArray();
+  }
+
+  /** The header fields without the status line, which {@link HttpURLConnection} lists under a null name. */
+  private static Map<String, List<String>> named(Map<String, List<String>> fields) {
+    Map<String, List<String>> named = new LinkedHashMap<>();
+    fields.forEach((name, values) -> {
+      if (name != null) {
+        named.put(name, values);
+      }
+    });
+    return named;
+  }
+
+  private static int millis(Duration d) {
+    try {
+      return (int) Math.max(1, Math.min(Integer.MAX_VALUE, d.toMillis()));
+    } catch (ArithmeticException e) {
+      return Integer.MAX_VALUE;
+    }
+  }
+
+  private static ScheduledThreadPoolExecutor deadlines() {
+    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "upstream-deadline");
+      t.setDaemon(true);
+      return t;
+    });
+    timer.setRemoveOnCancelPolicy(true); // a cancelled deadline does not wait in the queue until it would have fired
+    timer.setKeepAliveTime(30, TimeUnit.SECONDS);
+    timer.allowCoreThreadTimeOut(true);
+    return timer;
+  }
+
+  /**
+   * The race between an exchange ending and its deadline: whichever moves the state first wins. The timer closes the
+   * connection only if it won; the caller returns the connection to the keep-alive cache only if it won.
+   */
+  private static final class Deadline implements Runnable {
+    private static final int RUNNING = 0;
+    private static final int FINISHED = 1;
+    private static final int PASSED = 2;
+
+    private final AtomicInteger state = new AtomicInteger(RUNNING);
+    private final HttpURLConnection connection;
+
+    Deadline(HttpURLConnection connection) {
+      this.connection = connection;
+    }
+
+    @Override
+    public void run() {
+      if (state.compareAndSet(RUNNING, PASSED)) {
+        connection.disconnect(); // the blocked read fails at once
+      }
+    }
+
+    /** @return true if the exchange ended before the deadline (also when called again after that) */
+    boolean finish() {
+      return state.compareAndSet(RUNNING, FINISHED) || state.get() == FINISHED;
+    }
+  }
+}
