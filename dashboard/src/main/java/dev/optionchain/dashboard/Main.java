@@ -23,13 +23,17 @@ public final class Main {
       "Every setting can also be given as an environment variable: OCD_ + the key in upper case, '.' and '-' as '_'.");
 
   /**
-   * The JDK's number of idle upstream connections kept per host for reuse (its default is 5): the upstream client
-   * makes its calls on the request threads, up to {@code breaker.<name>.max-concurrent-calls} (8) per kind at once.
-   * A {@code -Dhttp.maxConnections} on the command line wins.
+   * How the JDK keeps upstream connections alive for reuse, unless given on the command line ({@code -D}):
+   * {@code http.maxConnections} idle connections per host (the JDK keeps 5; the client makes its calls on the request
+   * threads, up to {@code breaker.<name>.max-concurrent-calls}, 8, per kind at once), each for
+   * {@code http.keepAlive.time.server} seconds when the server does not say (the JDK keeps them 5 s; at the default
+   * upstream budget, two calls a second, a longer gap would mean a new TCP and TLS handshake with Tradier). 30 s is
+   * below the idle timeout of common servers and balancers (60 s and more); a connection the server closed first is
+   * retried once by the JDK on a new one.
    */
-  static final String KEEP_ALIVE_PROPERTY = "http.maxConnections";
-
-  static final String KEEP_ALIVE_CONNECTIONS = "20";
+  static final Map<String, String> UPSTREAM_CONNECTIONS = Map.of(
+      "http.maxConnections", "20",
+      "http.keepAlive.time.server", "30");
 
   private Main() {}
 
@@ -39,9 +43,11 @@ public final class Main {
    * @param args the command line
    */
   public static void main(String[] args) {
-    if (System.getProperty(KEEP_ALIVE_PROPERTY) == null) {
-      System.setProperty(KEEP_ALIVE_PROPERTY, KEEP_ALIVE_CONNECTIONS); // read once, when the JDK's cache first loads
-    }
+    UPSTREAM_CONNECTIONS.forEach((name, value) -> {
+      if (System.getProperty(name) == null) {
+        System.setProperty(name, value); // read once, when the JDK's keep-alive cache first loads
+      }
+    });
     int code = run(args, System.out, System.err);
     if (code != 0) {
       System.exit(code);

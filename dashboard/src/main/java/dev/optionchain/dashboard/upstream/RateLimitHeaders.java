@@ -19,8 +19,9 @@ final class RateLimitHeaders {
    */
   static Duration retryAfter(HttpHeaders headers, Instant now) {
     String retryAfter = headers.firstValue("Retry-After").map(String::trim).orElse("");
-    if (retryAfter.matches("\\d{1,18}")) {
-      return Duration.ofSeconds(Long.parseLong(retryAfter));
+    long seconds = digits(retryAfter);
+    if (seconds >= 0) {
+      return Duration.ofSeconds(seconds);
     }
     if (!retryAfter.isEmpty()) {
       try {
@@ -30,9 +31,9 @@ final class RateLimitHeaders {
         // neither form: fall back to the rate-limit headers
       }
     }
-    String expiry = headers.firstValue("X-Ratelimit-Expiry").map(String::trim).orElse("");
-    if (expiry.matches("\\d{1,18}")) {
-      return nonNegative(Duration.ofMillis(Long.parseLong(expiry) - now.toEpochMilli()));
+    long expiry = number(headers, "X-Ratelimit-Expiry");
+    if (expiry >= 0) {
+      return nonNegative(Duration.ofMillis(expiry - now.toEpochMilli()));
     }
     return null;
   }
@@ -50,8 +51,23 @@ final class RateLimitHeaders {
   }
 
   private static long number(HttpHeaders headers, String name) {
-    String v = headers.firstValue(name).map(String::trim).orElse("");
-    return v.matches("\\d{1,18}") ? Long.parseLong(v) : -1;
+    return digits(headers.firstValue(name).map(String::trim).orElse(""));
+  }
+
+  /** The value of 1 to 18 ASCII digits (no sign, so never above {@code Long.MAX_VALUE}), or -1 for anything else. */
+  private static long digits(String v) {
+    if (v.isEmpty() || v.length() > 18) {
+      return -1;
+    }
+    long value = 0;
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
   }
 
   private static Duration nonNegative(Duration d) {

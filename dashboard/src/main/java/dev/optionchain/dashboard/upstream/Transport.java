@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * through a deep reactive stack; run mostly interpreted that cost 2 to 5 ms a call on this project's machine, against
  * about 1 ms for {@link HttpURLConnection} on the caller's thread (figures in {@code docs/benchmarks.md}). Connections
  * are kept alive and reused by the JDK's keep-alive cache ({@code http.maxConnections} idle connections per host,
- * which the service's {@code Main} raises to 20 unless set).
+ * which the service's {@code Main} raises to 20, kept 30 s idle, unless set).
  *
  * <p>The deadline: the connect timeout is the smaller of the client's and the call's, each read waits at most the
  * call's timeout, and a timer ({@code upstream-deadline}, one daemon thread shared by every client, started on the

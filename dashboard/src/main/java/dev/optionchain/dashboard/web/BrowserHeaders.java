@@ -1,6 +1,9 @@
 package dev.optionchain.dashboard.web;
 
+import java.util.List;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -29,6 +32,13 @@ final class BrowserHeaders extends Handler.Wrapper {
       + "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
       + "frame-ancestors 'none'";
 
+  /** Encoded once: every answer carries them, and the header cache need not be searched for each. */
+  private static final List<HttpField> FIELDS = List.of(
+      new PreEncodedHttpField("Content-Security-Policy", CSP),
+      new PreEncodedHttpField("X-Frame-Options", "DENY"),
+      new PreEncodedHttpField("X-Content-Type-Options", "nosniff"),
+      new PreEncodedHttpField("Referrer-Policy", "no-referrer"));
+
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
     addTo(response.getHeaders());
@@ -41,9 +51,8 @@ final class BrowserHeaders extends Handler.Wrapper {
    * @param headers the answer's headers
    */
   static void addTo(HttpFields.Mutable headers) {
-    headers.put("Content-Security-Policy", CSP);
-    headers.put("X-Frame-Options", "DENY");
-    headers.put("X-Content-Type-Options", "nosniff");
-    headers.put("Referrer-Policy", "no-referrer");
+    for (HttpField field : FIELDS) {
+      headers.put(field);
+    }
   }
 }
