@@ -10,12 +10,14 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -255,6 +257,27 @@ class LimitsTest {
       assertThat(System.nanoTime()).as("%d connections counted", n).isLessThan(deadline);
       Thread.sleep(20);
     }
+  }
+
+  @Test
+  void bothListenersQueue1024ConnectionsNotYetAcceptedWhereJavaQueues50() throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/ss")) || Files.isExecutable(Path.of("/bin/ss")),
+        "Linux's ss shows a listening socket's queue");
+    try (DashboardApp app = start(Map.of("management.port", "0"))) {
+      // a burst of 300 new connections overflowed Java's 50, and a probe behind them waited a second for its SYN
+      assertThat(listenQueue(app.port())).isEqualTo(1024);
+      assertThat(listenQueue(app.managementPort().orElseThrow())).isEqualTo(1024);
+    }
+  }
+
+  /** The accept queue of the socket listening on {@code port}: {@code ss}'s Send-Q of a LISTEN line. */
+  private static int listenQueue(int port) throws IOException, InterruptedException {
+    Process ss = new ProcessBuilder("ss", "-ltnH", "sport = :" + port).redirectErrorStream(true).start();
+    String out = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertThat(ss.waitFor()).as(out).isZero();
+    String[] columns = out.split("\\s+"); // LISTEN Recv-Q Send-Q local peer
+    assertThat(columns[0]).as(out).isEqualTo("LISTEN");
+    return Integer.parseInt(columns[2]);
   }
 
   private DashboardApp start(Map<String, String> overrides) {

@@ -23,12 +23,18 @@ import java.util.concurrent.TimeUnit;
  */
 final class LivenessProbe {
 
+  /** A probe slower than this is listed by {@link #slow()}: the target of issue 11. */
+  static final long SLOW_MICROS = 100_000;
+
   private final int port;
   private final Duration period;
   private final Duration timeout;
   private final List<Long> micros = new ArrayList<>();
   private final Map<String, Integer> failures = new TreeMap<>();
+  /** Probes slower than {@link #SLOW_MICROS}: when, and how long the TCP connect and the whole probe took. */
+  private final List<String> slow = new ArrayList<>();
   private int failed;
+  private long startedNanos;
   private Thread thread;
 
   LivenessProbe(int port, Duration period, Duration timeout) {
@@ -45,6 +51,7 @@ final class LivenessProbe {
    * @return this
    */
   LivenessProbe start(String name, long endNanos) {
+    startedNanos = System.nanoTime();
     thread = new Thread(() -> loop(endNanos), name);
     thread.start();
     return this;
@@ -59,8 +66,14 @@ final class LivenessProbe {
     while (System.nanoTime() < end) {
       long started = System.nanoTime();
       String[] why = new String[1];
-      long took = once(why);
+      long[] connected = new long[1];
+      long took = once(why, connected);
       synchronized (this) {
+        if (took < 0 || took > SLOW_MICROS) {
+          slow.add(String.format(Locale.ROOT, "at %.1f s: connect %.1f ms, %s", (started - startedNanos) / 1e9,
+              connected[0] / 1000.0, took < 0 ? "failed (" + why[0] + ")" : String.format(Locale.ROOT,
+                  "answered in %.1f ms", took / 1000.0)));
+        }
         if (took < 0) {
           failed++;
           failures.merge(why[0], 1, Integer::sum);
@@ -80,12 +93,16 @@ final class LivenessProbe {
     }
   }
 
-  /** One probe: microseconds to a 200, or -1 past the timeout or on an error, saying which in {@code why[0]}. */
-  private long once(String[] why) {
+  /**
+   * One probe: microseconds to a 200, or -1 past the timeout or on an error, saying which in {@code why[0]}; the
+   * microseconds the TCP connect took in {@code connected[0]}.
+   */
+  private long once(String[] why, long[] connected) {
     long start = System.nanoTime();
     why[0] = "connect";
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", port), (int) timeout.toMillis());
+      connected[0] = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start);
       why[0] = "answer";
       s.setSoTimeout((int) Math.max(1, timeout.toMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime()
           - start)));
@@ -114,6 +131,17 @@ final class LivenessProbe {
   /** @return the failed probes by what failed: {@code connect timed out}, {@code answer timed out}, {@code closed} */
   synchronized Map<String, Integer> failures() {
     return new TreeMap<>(failures);
+  }
+
+  /**
+   * Returns the probes slower than 100 ms, or failed: when each was made and how long its TCP connect took (about
+   * 1,000 ms there is a handshake the kernel dropped and the client sent again a second later: the listen queue was
+   * full, see {@link ListenQueue}).
+   *
+   * @return one line each, in order
+   */
+  synchronized List<String> slow() {
+    return new ArrayList<>(slow);
   }
 
   /** The header of {@link #row}'s table. */

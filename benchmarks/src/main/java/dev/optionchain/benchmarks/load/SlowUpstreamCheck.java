@@ -18,6 +18,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -95,6 +96,7 @@ public final class SlowUpstreamCheck {
           + "quotes %d ms late, %d s%n", service.pid(), service.port(),
           service.managementPort().map(String::valueOf).orElse("none"), clients, think.toMillis(), symbols.size(),
           latency.toMillis(), seconds);
+      OptionalLong overflowsBefore = ListenQueue.overflows();
       long start = System.nanoTime();
       long end = start + TimeUnit.SECONDS.toNanos(seconds);
       List<String> paths = new ArrayList<>();
@@ -124,6 +126,11 @@ public final class SlowUpstreamCheck {
       if (management != null) {
         System.out.println(management.row("management listener", TARGET));
       }
+      main.slow().forEach(line -> System.out.println("slow probe, main port, " + line));
+      if (management != null) {
+        management.slow().forEach(line -> System.out.println("slow probe, management listener, " + line));
+      }
+      System.out.println(ListenQueue.since(overflowsBefore));
       System.out.println();
       System.out.println(load.report(elapsed));
       System.out.printf("service: at most %d JVM threads, at most %d requests waiting for quotes; %d upstream quote "

@@ -53,6 +53,13 @@ final class Listeners {
    * socket into a connection. Requests are handled by the server's worker threads, never by these.
    */
   static final int MAIN_IO_THREADS = 8;
+  /**
+   * The kernel's queue of connections not yet accepted, on both listeners (Java's default is 50; Linux caps it at
+   * {@code net.core.somaxconn}, 4096 on current kernels). When a burst of new connections overflows it, as 300 clients
+   * reconnecting at once did, the kernel drops the handshake of the connections behind them, and each, a health probe
+   * among them, waits a second for its client to send it again.
+   */
+  static final int ACCEPT_QUEUE = 1024;
 
   private final DashboardConfig config;
   private final RequestDeadline deadline;
@@ -100,6 +107,7 @@ final class Listeners {
     c.setHost(host);
     c.setPort(port);
     c.setIdleTimeout(config.limits().idleTimeout().toMillis());
+    c.setAcceptQueueSize(ACCEPT_QUEUE);
     c.addBean(deadline);
     return c;
   }

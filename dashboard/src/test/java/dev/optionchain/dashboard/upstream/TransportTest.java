@@ -1,0 +1,246 @@
+package dev.optionchain.dashboard.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Transport} against a raw-socket server that misbehaves on purpose: the deadline holds however slowly an
+ * answer arrives, the body bound holds, a connection is reused only when its exchange ended cleanly, and a kept-alive
+ * connection the server closed is not a failure.
+ */
+class TransportTest {
+
+  private static final Map<String, String> ACCEPT = Map.of("Accept", "application/json");
+  private static final String OK = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+
+  /** What the server does with one connection's requests. */
+  @FunctionalInterface
+  private interface Conversation {
+    void serve(Socket socket, InputStream in, OutputStream out) throws Exception;
+  }
+
+  private ServerSocket server;
+  private final AtomicInteger accepted = new AtomicInteger();
+  private final ConcurrentLinkedQueue<Socket> sockets = new ConcurrentLinkedQueue<>();
+  private final CountDownLatch release = new CountDownLatch(1);
+
+  @AfterEach
+  void stop() throws IOException {
+    release.countDown();
+    if (server != null) {
+      server.close();
+    }
+    for (Socket s : sockets) {
+      s.close();
+    }
+  }
+
+  private URI serve(Conversation conversation) throws IOException {
+    server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread acceptor = new Thread(() -> {
+      while (!server.isClosed()) {
+        try {
+          Socket s = server.accept();
+          accepted.incrementAndGet();
+          sockets.add(s);
+          Thread t = new Thread(() -> {
+            try (s) {
+              conversation.serve(s, s.getInputStream(), s.getOutputStream());
+            } catch (Exception e) {
+              // the client went away: this connection is over
+            }
+          });
+          t.setDaemon(true);
+          t.start();
+        } catch (IOException e) {
+          return;
+        }
+      }
+    });
+    acceptor.setDaemon(true);
+    acceptor.start();
+    return URI.create("http://127.0.0.1:" + server.getLocalPort() + "/v1/markets/clock");
+  }
+
+  /** Reads one request's head (up to the blank line); false at the end of the stream. */
+  private static boolean readRequest(InputStream in) throws IOException {
+    int matched = 0;
+    for (int b; (b = in.read()) != -1; ) {
+      matched = (b == '\r' && matched % 2 == 0) || (b == '\n' && matched % 2 == 1) ? matched + 1 : 0;
+      if (matched == 4) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void send(OutputStream out, String text) throws IOException {
+    out.write(text.getBytes(StandardCharsets.ISO_8859_1));
+    out.flush();
+  }
+
+  private static Transport transport(int maxBytes) {
+    return new Transport(Duration.ofSeconds(2), maxBytes);
+  }
+
+  @Test
+  void aCompleteAnswerLeavesItsConnectionForTheNextCall() throws Exception {
+    URI uri = serve((socket, in, out) -> {
+      while (readRequest(in)) {
+        send(out, OK);
+      }
+    });
+    Transport transport = transport(1024);
+
+    for (int i = 0; i < 3; i++) {
+      Transport.Answer answer = transport.get(uri, ACCEPT, Duration.ofSeconds(2));
+      assertThat(answer.status()).isEqualTo(200);
+      assertThat(new String(answer.body(), StandardCharsets.UTF_8)).isEqualTo("{}");
+      assertThat(answer.headers().firstValue("content-type")).contains("application/json");
+    }
+
+    assertThat(accepted).as("one connection for three calls").hasValue(1);
+  }
+
+  @Test
+  void aKeptAliveConnectionTheServerClosedIsNotAFailure() throws Exception {
+    URI uri = serve((socket, in, out) -> {
+      if (readRequest(in)) {
+        send(out, OK); // keep-alive by HTTP/1.1's default, then closed without a word, as an idle timeout does
+      }
+    });
+    Transport transport = transport(1024);
+    transport.get(uri, ACCEPT, Duration.ofSeconds(2));
+    Thread.sleep(100); // the server's close reaches the client's socket
+
+    Transport.Answer second = transport.get(uri, ACCEPT, Duration.ofSeconds(2));
+
+    assertThat(second.status()).isEqualTo(200);
+    assertThat(accepted).hasValue(2);
+  }
+
+  @Test
+  void aBodyTrickledSlowerThanTheDeadlineEndsAtTheDeadline() throws Exception {
+    URI uri = serve((socket, in, out) -> {
+      readRequest(in);
+      send(out, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n");
+      for (int i = 0; i < 1000 && release.getCount() > 0; i++) {
+        send(out, " "); // each byte well within a read timeout, the whole far beyond the deadline
+        Thread.sleep(100);
+      }
+    });
+    long started = System.nanoTime();
+
+    Throwable thrown = catchThrowable(() -> transport(1 << 20).get(uri, ACCEPT, Duration.ofMillis(800)));
+
+    long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    assertThat(thrown).isInstanceOf(Transport.DeadlinePassed.class);
+    assertThat(elapsedMs).as("ended by the deadline, not by the server").isBetween(700L, 5_000L);
+  }
+
+  @Test
+  void headersTrickledSlowerThanTheDeadlineEndAtTheDeadline() throws Exception {
+    URI uri = serve((socket, in, out) -> {
+      readRequest(in);
+      for (char c : "HTTP/1.1 200 OK\r\nX-Slow: ".toCharArray()) {
+        send(out, String.valueOf(c));
+      }
+      for (int i = 0; i < 1000 && release.getCount() > 0; i++) {
+        send(out, "a");
+        Thread.sleep(100);
+      }
+    });
+    long started = System.nanoTime();
+
+    Throwable thrown = catchThrowable(() -> transport(1 << 20).get(uri, ACCEPT, Duration.ofMillis(800)));
+
+    long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    assertThat(thrown).isInstanceOf(Transport.DeadlinePassed.class);
+    assertThat(elapsedMs).isBetween(700L, 5_000L);
+  }
+
+  @Test
+  void aConnectionAfterAFailedExchangeIsNotReused() throws Exception {
+    AtomicInteger requests = new AtomicInteger();
+    URI uri = serve((socket, in, out) -> {
+      while (readRequest(in)) {
+        if (requests.incrementAndGet() == 1) {
+          send(out, "HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n" + "x".repeat(5000));
+        } else {
+          send(out, OK);
+        }
+      }
+    });
+    Transport small = transport(1024);
+
+    Throwable thrown = catchThrowable(() -> small.get(uri, ACCEPT, Duration.ofSeconds(2)));
+    Transport.Answer next = small.get(uri, ACCEPT, Duration.ofSeconds(2));
+
+    assertThat(thrown).isInstanceOf(Transport.TooLarge.class);
+    assertThat(next.status()).isEqualTo(200);
+    assertThat(new String(next.body(), StandardCharsets.UTF_8)).as("not the rest of the large body").isEqualTo("{}");
+    assertThat(accepted).hasValue(2);
+  }
+
+  @Test
+  void aBodyPastTheLimitWithoutALengthIsRefusedWithoutReadingItAll() throws Exception {
+    AtomicInteger written = new AtomicInteger();
+    URI uri = serve((socket, in, out) -> {
+      readRequest(in);
+      send(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+      String chunk = Integer.toHexString(1024) + "\r\n" + "y".repeat(1024) + "\r\n";
+      for (int i = 0; i < 100_000; i++) { // 100 MB, unless the client stops reading
+        send(out, chunk);
+        written.incrementAndGet();
+      }
+      send(out, "0\r\n\r\n");
+    });
+
+    Throwable thrown = catchThrowable(() -> transport(64 * 1024).get(uri, ACCEPT, Duration.ofSeconds(5)));
+
+    assertThat(thrown).isInstanceOf(Transport.TooLarge.class);
+    assertThat(written.get()).as("chunks the server got out before the client hung up").isLessThan(100_000);
+  }
+
+  @Test
+  void anErrorStatusComesWithItsBody() throws Exception {
+    URI uri = serve((socket, in, out) -> {
+      readRequest(in);
+      send(out, "HTTP/1.1 401 Unauthorized\r\nContent-Type: text/plain\r\nContent-Length: 20\r\n\r\nInvalid Access Token");
+    });
+
+    Transport.Answer answer = transport(1024).get(uri, ACCEPT, Duration.ofSeconds(2));
+
+    assertThat(answer.status()).isEqualTo(401);
+    assertThat(new String(answer.body(), StandardCharsets.UTF_8)).isEqualTo("Invalid Access Token");
+  }
+
+  @Test
+  void somethingThatIsNotHttpIsAnIoFailure() throws Exception {
+    URI uri = serve((socket, in, out) -> {
+      readRequest(in);
+      send(out, "SSH-2.0-OpenSSH_9.2\r\n");
+    });
+
+    Throwable thrown = catchThrowable(() -> transport(1024).get(uri, ACCEPT, Duration.ofSeconds(2)));
+
+    assertThat(thrown).isInstanceOf(IOException.class).isNotInstanceOf(Transport.DeadlinePassed.class);
+  }
+}
