@@ -2,6 +2,7 @@ package dev.optionchain.dashboard.model;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +28,9 @@ public record OptionChain(String underlying, LocalDate expiration, List<OptionCo
   public OptionChain {
     Objects.requireNonNull(underlying, "underlying");
     Objects.requireNonNull(expiration, "expiration");
-    contracts = contracts.stream().sorted(ORDER).toList();
+    OptionContract[] sorted = contracts.toArray(new OptionContract[0]);
+    Arrays.sort(sorted, ORDER); // not a stream: this runs for every upstream answer, mostly before the JIT compiles it
+    contracts = List.of(sorted);
   }
 
   /**
