@@ -7,9 +7,10 @@ import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.http.HttpHeaders;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -107,7 +108,7 @@ final class Transport {
       if (status < 0) {
         throw new IOException("not an HTTP answer (no valid status line)");
       }
-      HttpHeaders responseHeaders = HttpHeaders.of(named(c.getHeaderFields()), (name, value) -> true);
+      HttpHeaders responseHeaders = HttpHeaders.of(headerFields(c), (name, value) -> true);
       if (c.getContentLengthLong() > maxBytes) {
         throw new TooLarge(maxBytes);
       }
@@ -146,15 +147,24 @@ final class Transport {
     return out.toByteArray();
   }
 
-  /** The header fields without the status line, which {@link HttpURLConnection} lists under a null name. */
-  private static Map<String, List<String>> named(Map<String, List<String>> fields) {
-    Map<String, List<String>> named = new LinkedHashMap<>();
-    fields.forEach((name, values) -> {
-      if (name != null) {
-        named.put(name, values);
+  /**
+   * The header fields in the order they came, without the status line; names that differ only in case are one name
+   * (as HTTP has it). Not {@link HttpURLConnection#getHeaderFields()}: it keys by the exact spelling, which
+   * {@link HttpHeaders#of} refuses as a duplicate ({@code X-A} and {@code x-a}), and lists a repeated header's values
+   * last first on JDK 17.
+   */
+  private static Map<String, List<String>> headerFields(HttpURLConnection c) {
+    Map<String, List<String>> fields = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    for (int i = 0; ; i++) {
+      String value = c.getHeaderField(i);
+      if (value == null) {
+        return fields;
       }
-    });
-    return named;
+      String name = c.getHeaderFieldKey(i); // null for the status line
+      if (name != null && !name.isBlank()) {
+        fields.computeIfAbsent(name.trim(), n -> new ArrayList<>()).add(value);
+      }
+    }
   }
 
   private static int millis(Duration d) {

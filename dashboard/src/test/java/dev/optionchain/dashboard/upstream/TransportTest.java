@@ -36,7 +36,7 @@ class TransportTest {
     void serve(Socket socket, InputStream in, OutputStream out) throws Exception;
   }
 
-  private ServerSocket server;
+  private final ConcurrentLinkedQueue<ServerSocket> servers = new ConcurrentLinkedQueue<>();
   private final AtomicInteger accepted = new AtomicInteger();
   private final ConcurrentLinkedQueue<Socket> sockets = new ConcurrentLinkedQueue<>();
   private final CountDownLatch release = new CountDownLatch(1);
@@ -44,7 +44,7 @@ class TransportTest {
   @AfterEach
   void stop() throws IOException {
     release.countDown();
-    if (server != null) {
+    for (ServerSocket server : servers) {
       server.close();
     }
     for (Socket s : sockets) {
@@ -53,7 +53,8 @@ class TransportTest {
   }
 
   private URI serve(Conversation conversation) throws IOException {
-    server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    servers.add(server);
     Thread acceptor = new Thread(() -> {
       while (!server.isClosed()) {
         try {
@@ -242,5 +243,20 @@ class TransportTest {
     Throwable thrown = catchThrowable(() -> transport(1024).get(uri, ACCEPT, Duration.ofSeconds(2)));
 
     assertThat(thrown).isInstanceOf(IOException.class).isNotInstanceOf(Transport.DeadlinePassed.class);
+  }
+
+  @Test
+  void headerNamesThatDifferOnlyInCaseAreOneHeaderWithTheValuesInTheOrderSent() throws Exception {
+    URI uri = serve((socket, in, out) -> {
+      readRequest(in);
+      send(out, "HTTP/1.1 200 OK\r\nX-Ratelimit-Available: 7\r\nx-ratelimit-available: 3\r\nVary: Accept\r\n"
+          + "vary: Origin\r\nVARY: Cookie\r\nContent-Length: 2\r\n\r\n{}");
+    });
+
+    Transport.Answer answer = transport(1024).get(uri, ACCEPT, Duration.ofSeconds(2));
+
+    assertThat(answer.status()).isEqualTo(200);
+    assertThat(answer.headers().allValues("X-RateLimit-Available")).containsExactly("7", "3");
+    assertThat(answer.headers().allValues("vary")).containsExactly("Accept", "Origin", "Cookie");
   }
 }
