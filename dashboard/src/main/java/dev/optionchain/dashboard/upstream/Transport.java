@@ -91,7 +91,8 @@ final class Transport {
    * @throws DeadlinePassed if it did not end in time
    * @throws TooLarge if the body is larger than the limit (declared or read); the rest is not read
    * @throws java.net.SocketTimeoutException if connecting, or one read, took longer than allowed
-   * @throws IOException on any other failure to connect, send or read
+   * @throws IOException on any other failure to connect, send or read, also where {@link HttpURLConnection} throws
+   *     an unchecked exception
    */
   Answer get(URI uri, Map<String, String> headers, Duration timeout) throws IOException {
     int timeoutMillis = millis(timeout);
@@ -126,6 +127,10 @@ final class Transport {
         throw e instanceof DeadlinePassed passed ? passed : new DeadlinePassed(e);
       }
       c.disconnect(); // a connection in an unknown state is not reused
+      if (e instanceof RuntimeException) {
+        // HttpURLConnection fails some exchanges unchecked (a port out of range, for one): still a failure to reach
+        throw new IOException(e.getMessage(), e);
+      }
       throw e;
     } finally {
       timer.cancel(false);
