@@ -91,8 +91,8 @@ final class Transport {
    * @throws DeadlinePassed if it did not end in time
    * @throws TooLarge if the body is larger than the limit (declared or read); the rest is not read
    * @throws java.net.SocketTimeoutException if connecting, or one read, took longer than allowed
-   * @throws IOException on any other failure to connect, send or read, also where {@link HttpURLConnection} throws
-   *     an unchecked exception
+   * @throws IOException on any other failure to connect, send or read (a body shorter than its Content-Length
+   *     included), also where {@link HttpURLConnection} throws an unchecked exception
    */
   Answer get(URI uri, Map<String, String> headers, Duration timeout) throws IOException {
     int timeoutMillis = millis(timeout);
@@ -110,11 +110,16 @@ final class Transport {
         throw new IOException("not an HTTP answer (no valid status line)");
       }
       HttpHeaders responseHeaders = HttpHeaders.of(headerFields(c), (name, value) -> true);
-      if (c.getContentLengthLong() > maxBytes) {
+      long declared = c.getContentLengthLong();
+      if (declared > maxBytes) {
         throw new TooLarge(maxBytes);
       }
       InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
       byte[] body = in == null ? new byte[0] : readAtMost(in);
+      if (body.length < declared && hasBody(status) && c.getHeaderField("Transfer-Encoding") == null) {
+        // HttpURLConnection ends the body quietly where the connection ended; a cut answer is no answer
+        throw new IOException("the answer ended after " + body.length + " of " + declared + " bytes");
+      }
       if (!deadline.finish()) {
         throw new DeadlinePassed(null);
       }
@@ -135,6 +140,11 @@ final class Transport {
     } finally {
       timer.cancel(false);
     }
+  }
+
+  /** Whether an answer of this status has a body (RFC 9110: not 1xx, 204 or 304), whatever its Content-Length. */
+  private static boolean hasBody(int status) {
+    return status >= 200 && status != 204 && status != 304;
   }
 
   /** Reads to the end, failing as soon as more than {@link #maxBytes} arrived. */

@@ -259,4 +259,35 @@ class TransportTest {
     assertThat(answer.headers().allValues("X-RateLimit-Available")).containsExactly("7", "3");
     assertThat(answer.headers().allValues("vary")).containsExactly("Accept", "Origin", "Cookie");
   }
+
+  @Test
+  void anAnswerCutShortOfItsContentLengthIsAnIoFailureNotAShortBody() throws Exception {
+    URI uri = serve((socket, in, out) -> {
+      readRequest(in);
+      send(out, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{}"); // then the connection drops
+    });
+
+    Throwable thrown = catchThrowable(() -> transport(1024).get(uri, ACCEPT, Duration.ofSeconds(2)));
+
+    assertThat(thrown).isInstanceOf(IOException.class).isNotInstanceOf(Transport.DeadlinePassed.class)
+        .hasMessageContaining("2 of 100 bytes");
+  }
+
+  @Test
+  void answersWithoutABodyAreCompleteWhateverTheirContentLength() throws Exception {
+    URI uri = serve((socket, in, out) -> {
+      while (readRequest(in)) {
+        // 304 may give the length of the representation it does not send; 204 has none
+        send(out, "HTTP/1.1 304 Not Modified\r\nContent-Length: 100\r\n\r\n");
+        if (readRequest(in)) {
+          send(out, "HTTP/1.1 204 No Content\r\n\r\n");
+        }
+      }
+    });
+    Transport transport = transport(1024);
+
+    assertThat(transport.get(uri, ACCEPT, Duration.ofSeconds(2)).body()).isEmpty();
+    assertThat(transport.get(uri, ACCEPT, Duration.ofSeconds(2)).status()).isEqualTo(204);
+    assertThat(accepted).hasValue(1);
+  }
 }
