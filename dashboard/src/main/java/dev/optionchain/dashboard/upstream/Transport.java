@@ -11,8 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -33,6 +37,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * deadline, so that an answer trickled a byte at a time cannot hold the caller longer. An exchange that ends in time
  * returns its connection to the keep-alive cache; the timer never touches a connection after that
  * ({@link Deadline}'s state decides which of the two happened).
+ *
+ * <p>The one case the deadline is late: {@link HttpURLConnection} closes a connection in the middle of its body only
+ * once the read in progress returns (the read holds the body stream's lock). A body that stops coming just before the
+ * deadline so ends by that read's timeout, the call's timeout: such a call takes up to twice its timeout (the headers
+ * are not affected: a wait for them ends at the deadline). The closing runs on its own thread
+ * ({@code upstream-disconnect}, ended after 30 s without work), so that it never delays another call's deadline.
  *
  * <p>A blocking socket read is not interrupted by {@link Thread#interrupt()}: an interrupted caller's exchange ends
  * at its deadline at the latest. Thread-safe: stateless but for the timer.
@@ -68,6 +78,13 @@ final class Transport {
   record Answer(int status, HttpHeaders headers, byte[] body) {}
 
   private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
+  /**
+   * Where a passed deadline's connection is closed, off the timer thread: closing a connection in the middle of its
+   * body waits until the read in progress returns, and the one timer thread must not wait for it while other calls'
+   * deadlines pass. A thread per connection being closed, ended after 30 s without work.
+   */
+  private static final ThreadPoolExecutor DISCONNECTS = daemonThreads("upstream-disconnect", 0, Integer.MAX_VALUE,
+      new SynchronousQueue<>());
 
   private final int connectTimeoutMillis;
   private final int maxBytes;
@@ -191,15 +208,23 @@ final class Transport {
   }
 
   private static ScheduledThreadPoolExecutor deadlines() {
-    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "upstream-deadline");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemon("upstream-deadline"));
     timer.setRemoveOnCancelPolicy(true); // a cancelled deadline does not wait in the queue until it would have fired
     timer.setKeepAliveTime(30, TimeUnit.SECONDS);
     timer.allowCoreThreadTimeOut(true);
     return timer;
+  }
+
+  private static ThreadPoolExecutor daemonThreads(String name, int core, int max, BlockingQueue<Runnable> queue) {
+    return new ThreadPoolExecutor(core, max, 30, TimeUnit.SECONDS, queue, daemon(name));
+  }
+
+  private static ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   /**
@@ -221,7 +246,7 @@ final class Transport {
     @Override
     public void run() {
       if (state.compareAndSet(RUNNING, PASSED)) {
-        connection.disconnect(); // the blocked read fails at once
+        DISCONNECTS.execute(connection::disconnect); // a blocked read of the headers fails at once, of the body soon
       }
     }
 

@@ -290,4 +290,40 @@ class TransportTest {
     assertThat(transport.get(uri, ACCEPT, Duration.ofSeconds(2)).status()).isEqualTo(204);
     assertThat(accepted).hasValue(1);
   }
+
+  @Test
+  void aCallsDeadlineIsNotHeldUpByAnotherCallWhoseReadOutlastsItsDeadline() throws Exception {
+    long started = System.nanoTime();
+    // A: a byte each 100 ms until just before its 5 s deadline, then nothing, so that its last read waits for its read
+    // timeout (5 s more) holding the connection's stream, which closing the connection must wait for
+    URI stalling = serve((socket, in, out) -> {
+      readRequest(in);
+      send(out, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n");
+      while (System.nanoTime() - started < TimeUnit.MILLISECONDS.toNanos(4_700) && release.getCount() > 0) {
+        send(out, " ");
+        Thread.sleep(100);
+      }
+      release.await();
+    });
+    URI trickling = serve((socket, in, out) -> {
+      readRequest(in);
+      send(out, "HTTP/1.1 200 OK\r\nX-Slow: ");
+      for (int i = 0; i < 1000 && release.getCount() > 0; i++) {
+        send(out, "a");
+        Thread.sleep(100);
+      }
+    });
+    Transport transport = transport(1 << 20);
+    Thread a = new Thread(() -> catchThrowable(() -> transport.get(stalling, ACCEPT, Duration.ofSeconds(5))));
+    a.setDaemon(true);
+    a.start();
+    Thread.sleep(5_300); // A's deadline has passed; its read waits
+
+    long bStarted = System.nanoTime();
+    Throwable thrown = catchThrowable(() -> transport.get(trickling, ACCEPT, Duration.ofSeconds(1)));
+
+    long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - bStarted);
+    assertThat(thrown).isInstanceOf(Transport.DeadlinePassed.class);
+    assertThat(elapsedMs).as("B's 1 s deadline, not A's read timeout 4 s later").isLessThan(3_000L);
+  }
 }
