@@ -38,11 +38,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * returns its connection to the keep-alive cache; the timer never touches a connection after that
  * ({@link Deadline}'s state decides which of the two happened).
  *
- * <p>The one case the deadline is late: {@link HttpURLConnection} closes a connection in the middle of its body only
- * once the read in progress returns (the read holds the body stream's lock). A body that stops coming just before the
- * deadline so ends by that read's timeout, the call's timeout: such a call takes up to twice its timeout (the headers
- * are not affected: a wait for them ends at the deadline). The closing runs on its own thread
- * ({@code upstream-disconnect}, ended after 30 s without work), so that it never delays another call's deadline.
+ * <p>Where the deadline is late: a DNS lookup is bounded by no timeout, and a deadline that passed during it finds no
+ * connection to close, so the exchange ends as soon as it has connected. And {@link HttpURLConnection} closes a
+ * connection in the middle of its body only once the read in progress returns (the read holds the body stream's
+ * lock): a body that stops coming just before the deadline ends by that read's timeout, the call's timeout, so such a
+ * call takes up to twice its timeout (a wait for the headers is not affected: it ends at the deadline). The closing
+ * runs on its own thread ({@code upstream-disconnect}, ended after 30 s without work), so that it never delays
+ * another call's deadline.
  *
  * <p>A blocking socket read is not interrupted by {@link Thread#interrupt()}: an interrupted caller's exchange ends
  * at its deadline at the latest. Thread-safe: stateless but for the timer.
@@ -122,6 +124,12 @@ final class Transport {
     Deadline deadline = new Deadline(c);
     ScheduledFuture<?> timer = DEADLINES.schedule(deadline, timeout.toNanos(), TimeUnit.NANOSECONDS);
     try {
+      c.connect();
+      if (deadline.passed()) {
+        // it passed before there was a connection to close (a slow DNS lookup, proxy selection): the timer closed none
+        c.disconnect();
+        throw new DeadlinePassed(null);
+      }
       int status = c.getResponseCode();
       if (status < 0) {
         throw new IOException("not an HTTP answer (no valid status line)");
@@ -248,6 +256,11 @@ final class Transport {
       if (state.compareAndSet(RUNNING, PASSED)) {
         DISCONNECTS.execute(connection::disconnect); // a blocked read of the headers fails at once, of the body soon
       }
+    }
+
+    /** @return true if the deadline passed before the exchange ended */
+    boolean passed() {
+      return state.get() == PASSED;
     }
 
     /** @return true if the exchange ended before the deadline (also when called again after that) */

@@ -7,11 +7,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.Proxy;
+import java.net.ProxySelector;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -325,5 +329,45 @@ class TransportTest {
     long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - bStarted);
     assertThat(thrown).isInstanceOf(Transport.DeadlinePassed.class);
     assertThat(elapsedMs).as("B's 1 s deadline, not A's read timeout 4 s later").isLessThan(3_000L);
+  }
+
+  @Test
+  void aDeadlineThatPassesBeforeThereIsAConnectionStillEndsTheExchange() throws Exception {
+    URI uri = serve((socket, in, out) -> {
+      readRequest(in);
+      send(out, "HTTP/1.1 200 OK\r\nX-Slow: ");
+      for (int i = 0; i < 200 && release.getCount() > 0; i++) {
+        send(out, "a");
+        Thread.sleep(100);
+      }
+    });
+    ProxySelector system = ProxySelector.getDefault();
+    // what a slow DNS lookup does, on a path that resolves nothing: time spent before a connection exists
+    ProxySelector.setDefault(new ProxySelector() {
+      @Override
+      public List<Proxy> select(URI u) {
+        try {
+          Thread.sleep(1_500);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return List.of(Proxy.NO_PROXY);
+      }
+
+      @Override
+      public void connectFailed(URI u, SocketAddress sa, IOException ioe) {
+      }
+    });
+    long started = System.nanoTime();
+    Throwable thrown;
+    try {
+      thrown = catchThrowable(() -> transport(1024).get(uri, ACCEPT, Duration.ofSeconds(1)));
+    } finally {
+      ProxySelector.setDefault(system);
+    }
+
+    long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    assertThat(thrown).isInstanceOf(Transport.DeadlinePassed.class);
+    assertThat(elapsedMs).as("ended once connected, not by the server 20 s later").isLessThan(5_000L);
   }
 }
