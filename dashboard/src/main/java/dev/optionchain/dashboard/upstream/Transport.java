@@ -122,7 +122,7 @@ final class Transport {
     c.setReadTimeout(timeoutMillis);
     headers.forEach(c::setRequestProperty);
     Deadline deadline = new Deadline(c);
-    ScheduledFuture<?> timer = DEADLINES.schedule(deadline, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    ScheduledFuture<?> timer = DEADLINES.schedule(deadline, nanos(timeout), TimeUnit.NANOSECONDS);
     try {
       c.connect();
       if (deadline.passed()) {
@@ -212,6 +212,15 @@ final class Transport {
       return (int) Math.max(1, Math.min(Integer.MAX_VALUE, d.toMillis()));
     } catch (ArithmeticException e) {
       return Integer.MAX_VALUE;
+    }
+  }
+
+  /** {@code d} in nanoseconds, {@link Long#MAX_VALUE} (292 years) for a longer one. */
+  private static long nanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
     }
   }
 

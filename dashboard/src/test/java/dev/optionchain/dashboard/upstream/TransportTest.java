@@ -370,4 +370,16 @@ class TransportTest {
     assertThat(thrown).isInstanceOf(Transport.DeadlinePassed.class);
     assertThat(elapsedMs).as("ended once connected, not by the server 20 s later").isLessThan(5_000L);
   }
+
+  @Test
+  void aTimeoutTooLongForNanosecondsIsNoLimitRatherThanAnArithmeticException() throws Exception {
+    URI uri = serve((socket, in, out) -> {
+      readRequest(in);
+      send(out, OK);
+    });
+
+    Transport.Answer answer = transport(1024).get(uri, ACCEPT, Duration.ofSeconds(Long.MAX_VALUE));
+
+    assertThat(answer.status()).isEqualTo(200);
+  }
 }
