@@ -263,7 +263,16 @@ final class Transport {
     @Override
     public void run() {
       if (state.compareAndSet(RUNNING, PASSED)) {
-        DISCONNECTS.execute(connection::disconnect); // a blocked read of the headers fails at once, of the body soon
+        DISCONNECTS.execute(this::disconnect); // a blocked read of the headers fails at once, of the body soon
+      }
+    }
+
+    private void disconnect() {
+      try {
+        connection.disconnect();
+      } catch (RuntimeException e) {
+        // HttpURLConnection is not thread-safe: its caller may be closing it too (a deadline that passed before it
+        // connected), and the second close can trip over the first; it is closed either way
       }
     }
 
