@@ -110,8 +110,8 @@ final class Transport {
    * @throws DeadlinePassed if it did not end in time
    * @throws TooLarge if the body is larger than the limit (declared or read); the rest is not read
    * @throws java.net.SocketTimeoutException if connecting, or one read, took longer than allowed
-   * @throws IOException on any other failure to connect, send or read (a body shorter than its Content-Length
-   *     included), also where {@link HttpURLConnection} throws an unchecked exception
+   * @throws IOException on any other failure to connect, send or read (a body shorter or longer than its
+   *     Content-Length included), also where {@link HttpURLConnection} throws an unchecked exception
    */
   Answer get(URI uri, Map<String, String> headers, Duration timeout) throws IOException {
     int timeoutMillis = millis(timeout);
@@ -141,9 +141,12 @@ final class Transport {
       }
       InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
       byte[] body = in == null ? new byte[0] : readAtMost(in);
-      if (body.length < declared && hasBody(status) && c.getHeaderField("Transfer-Encoding") == null) {
-        // HttpURLConnection ends the body quietly where the connection ended; a cut answer is no answer
-        throw new IOException("the answer ended after " + body.length + " of " + declared + " bytes");
+      boolean chunked = c.getHeaderField("Transfer-Encoding") != null;
+      if (declared >= 0 && body.length != declared && hasBody(status) && !chunked) {
+        // HttpURLConnection ends a body quietly where the connection ended, and reads past its Content-Length what
+        // has already arrived (another answer, which the next call on the connection would take for its own): a
+        // body of another length than declared is no answer, and its connection is closed
+        throw new IOException("the answer has " + body.length + " bytes of a body of " + declared + " bytes");
       }
       if (!deadline.finish()) {
         throw new DeadlinePassed(null);

@@ -274,7 +274,7 @@ class TransportTest {
     Throwable thrown = catchThrowable(() -> transport(1024).get(uri, ACCEPT, Duration.ofSeconds(2)));
 
     assertThat(thrown).isInstanceOf(IOException.class).isNotInstanceOf(Transport.DeadlinePassed.class)
-        .hasMessageContaining("2 of 100 bytes");
+        .hasMessageContaining("2 bytes of a body of 100");
   }
 
   @Test
@@ -381,5 +381,28 @@ class TransportTest {
     Transport.Answer answer = transport(1024).get(uri, ACCEPT, Duration.ofSeconds(Long.MAX_VALUE));
 
     assertThat(answer.status()).isEqualTo(200);
+  }
+
+  @Test
+  void bytesPastTheContentLengthAreAFailureAndTheConnectionIsNotReused() throws Exception {
+    AtomicInteger requests = new AtomicInteger();
+    URI uri = serve((socket, in, out) -> {
+      while (readRequest(in)) {
+        if (requests.incrementAndGet() == 1) { // an answer, then one nobody asked for, in one write
+          send(out, OK + "HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n{\"x\":99}");
+        } else {
+          send(out, OK);
+        }
+      }
+    });
+    Transport transport = transport(1024);
+
+    Throwable thrown = catchThrowable(() -> transport.get(uri, ACCEPT, Duration.ofSeconds(2)));
+    Transport.Answer next = transport.get(uri, ACCEPT, Duration.ofSeconds(2));
+
+    assertThat(thrown).as("HttpURLConnection reads what is there, past the Content-Length")
+        .isInstanceOf(IOException.class).hasMessageContaining("of a body of 2 bytes");
+    assertThat(new String(next.body(), StandardCharsets.UTF_8)).as("not the answer nobody asked for").isEqualTo("{}");
+    assertThat(accepted).as("the connection with the stray answer was closed").hasValue(2);
   }
 }
