@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each call is one {@code GET} with {@code Accept: application/json}, {@code Authorization: Bearer <token>} when a
  * token is set, URL-encoded query parameters and a deadline: the {@code timeout} covers the whole exchange, from
- * connecting to the last byte of the body. The answer is then classified, and every outcome is one of three:
+ * connecting to the last byte of the body (a body that stops coming just before the deadline can hold a call up to
+ * twice its timeout: see {@code Transport}). The answer is then classified, and every outcome is one of three:
  * <ul>
  *   <li>a value: Tradier's {@code null} payloads become empty results for history, expirations, chains and
  *       lookup (the caller decides whether empty is suspicious);</li>

@@ -7,11 +7,16 @@ import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.http.HttpHeaders;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -32,6 +37,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * deadline, so that an answer trickled a byte at a time cannot hold the caller longer. An exchange that ends in time
  * returns its connection to the keep-alive cache; the timer never touches a connection after that
  * ({@link Deadline}'s state decides which of the two happened).
+ *
+ * <p>Where the deadline is late: a DNS lookup is bounded by no timeout, and a deadline that passed during it finds no
+ * connection to close, so the exchange ends as soon as it has connected. And {@link HttpURLConnection} closes a
+ * connection in the middle of its body only once the read in progress returns (the read holds the body stream's
+ * lock): a body that stops coming just before the deadline ends by that read's timeout, the call's timeout, so such a
+ * call takes up to twice its timeout (a wait for the headers is not affected: it ends at the deadline). The closing
+ * runs on its own thread ({@code upstream-disconnect}, ended after 30 s without work), so that it never delays
+ * another call's deadline.
  *
  * <p>A blocking socket read is not interrupted by {@link Thread#interrupt()}: an interrupted caller's exchange ends
  * at its deadline at the latest. Thread-safe: stateless but for the timer.
@@ -67,6 +80,13 @@ final class Transport {
   record Answer(int status, HttpHeaders headers, byte[] body) {}
 
   private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
+  /**
+   * Where a passed deadline's connection is closed, off the timer thread: closing a connection in the middle of its
+   * body waits until the read in progress returns, and the one timer thread must not wait for it while other calls'
+   * deadlines pass. A thread per connection being closed, ended after 30 s without work.
+   */
+  private static final ThreadPoolExecutor DISCONNECTS = daemonThreads("upstream-disconnect", 0, Integer.MAX_VALUE,
+      new SynchronousQueue<>());
 
   private final int connectTimeoutMillis;
   private final int maxBytes;
@@ -90,7 +110,8 @@ final class Transport {
    * @throws DeadlinePassed if it did not end in time
    * @throws TooLarge if the body is larger than the limit (declared or read); the rest is not read
    * @throws java.net.SocketTimeoutException if connecting, or one read, took longer than allowed
-   * @throws IOException on any other failure to connect, send or read
+   * @throws IOException on any other failure to connect, send or read (a body shorter or longer than its
+   *     Content-Length included), also where {@link HttpURLConnection} throws an unchecked exception
    */
   Answer get(URI uri, Map<String, String> headers, Duration timeout) throws IOException {
     int timeoutMillis = millis(timeout);
@@ -101,18 +122,32 @@ final class Transport {
     c.setReadTimeout(timeoutMillis);
     headers.forEach(c::setRequestProperty);
     Deadline deadline = new Deadline(c);
-    ScheduledFuture<?> timer = DEADLINES.schedule(deadline, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    ScheduledFuture<?> timer = DEADLINES.schedule(deadline, nanos(timeout), TimeUnit.NANOSECONDS);
     try {
+      c.connect();
+      if (deadline.passed()) {
+        // it passed before there was a connection to close (a slow DNS lookup, proxy selection): the timer closed none
+        c.disconnect();
+        throw new DeadlinePassed(null);
+      }
       int status = c.getResponseCode();
       if (status < 0) {
         throw new IOException("not an HTTP answer (no valid status line)");
       }
-      HttpHeaders responseHeaders = HttpHeaders.of(named(c.getHeaderFields()), (name, value) -> true);
-      if (c.getContentLengthLong() > maxBytes) {
+      HttpHeaders responseHeaders = HttpHeaders.of(headerFields(c), (name, value) -> true);
+      long declared = c.getContentLengthLong();
+      if (declared > maxBytes) {
         throw new TooLarge(maxBytes);
       }
       InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
       byte[] body = in == null ? new byte[0] : readAtMost(in);
+      boolean chunked = c.getHeaderField("Transfer-Encoding") != null;
+      if (declared >= 0 && body.length != declared && hasBody(status) && !chunked) {
+        // HttpURLConnection ends a body quietly where the connection ended, and reads past its Content-Length what
+        // has already arrived (another answer, which the next call on the connection would take for its own): a
+        // body of another length than declared is no answer, and its connection is closed
+        throw new IOException("the answer has " + body.length + " bytes of a body of " + declared + " bytes");
+      }
       if (!deadline.finish()) {
         throw new DeadlinePassed(null);
       }
@@ -125,10 +160,19 @@ final class Transport {
         throw e instanceof DeadlinePassed passed ? passed : new DeadlinePassed(e);
       }
       c.disconnect(); // a connection in an unknown state is not reused
+      if (e instanceof RuntimeException) {
+        // HttpURLConnection fails some exchanges unchecked (a port out of range, for one): still a failure to reach
+        throw new IOException(e.getMessage(), e);
+      }
       throw e;
     } finally {
       timer.cancel(false);
     }
+  }
+
+  /** Whether an answer of this status has a body (RFC 9110: not 1xx, 204 or 304), whatever its Content-Length. */
+  private static boolean hasBody(int status) {
+    return status >= 200 && status != 204 && status != 304;
   }
 
   /** Reads to the end, failing as soon as more than {@link #maxBytes} arrived. */
@@ -146,15 +190,24 @@ final class Transport {
     return out.toByteArray();
   }
 
-  /** The header fields without the status line, which {@link HttpURLConnection} lists under a null name. */
-  private static Map<String, List<String>> named(Map<String, List<String>> fields) {
-    Map<String, List<String>> named = new LinkedHashMap<>();
-    fields.forEach((name, values) -> {
-      if (name != null) {
-        named.put(name, values);
+  /**
+   * The header fields in the order they came, without the status line; names that differ only in case are one name
+   * (as HTTP has it). Not {@link HttpURLConnection#getHeaderFields()}: it keys by the exact spelling, which
+   * {@link HttpHeaders#of} refuses as a duplicate ({@code X-A} and {@code x-a}), and lists a repeated header's values
+   * last first on JDK 17.
+   */
+  private static Map<String, List<String>> headerFields(HttpURLConnection c) {
+    Map<String, List<String>> fields = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    for (int i = 0; ; i++) {
+      String value = c.getHeaderField(i);
+      if (value == null) {
+        return fields;
       }
-    });
-    return named;
+      String name = c.getHeaderFieldKey(i); // null for the status line
+      if (name != null && !name.isBlank()) {
+        fields.computeIfAbsent(name.trim(), n -> new ArrayList<>()).add(value);
+      }
+    }
   }
 
   private static int millis(Duration d) {
@@ -165,16 +218,33 @@ final class Transport {
     }
   }
 
+  /** {@code d} in nanoseconds, {@link Long#MAX_VALUE} (292 years) for a longer one. */
+  private static long nanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
   private static ScheduledThreadPoolExecutor deadlines() {
-    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "upstream-deadline");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemon("upstream-deadline"));
     timer.setRemoveOnCancelPolicy(true); // a cancelled deadline does not wait in the queue until it would have fired
     timer.setKeepAliveTime(30, TimeUnit.SECONDS);
     timer.allowCoreThreadTimeOut(true);
     return timer;
+  }
+
+  private static ThreadPoolExecutor daemonThreads(String name, int core, int max, BlockingQueue<Runnable> queue) {
+    return new ThreadPoolExecutor(core, max, 30, TimeUnit.SECONDS, queue, daemon(name));
+  }
+
+  private static ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   /**
@@ -196,8 +266,22 @@ final class Transport {
     @Override
     public void run() {
       if (state.compareAndSet(RUNNING, PASSED)) {
-        connection.disconnect(); // the blocked read fails at once
+        DISCONNECTS.execute(this::disconnect); // a blocked read of the headers fails at once, of the body soon
       }
+    }
+
+    private void disconnect() {
+      try {
+        connection.disconnect();
+      } catch (RuntimeException e) {
+        // HttpURLConnection is not thread-safe: its caller may be closing it too (a deadline that passed before it
+        // connected), and the second close can trip over the first; it is closed either way
+      }
+    }
+
+    /** @return true if the deadline passed before the exchange ended */
+    boolean passed() {
+      return state.get() == PASSED;
     }
 
     /** @return true if the exchange ended before the deadline (also when called again after that) */

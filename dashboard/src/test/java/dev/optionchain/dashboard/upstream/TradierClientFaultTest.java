@@ -188,6 +188,18 @@ class TradierClientFaultTest {
     assertThat(e.getMessage()).contains("127.0.0.1:" + port).doesNotContain(TOKEN);
   }
 
+  @Test
+  void aRuntimeExceptionOfTheJdksHttpClientIsConnection() {
+    // URI accepts any port, the JDK's socket address throws IllegalArgumentException("port out of range")
+    TradierClient outOfRange = new TradierClient(URI.create("http://127.0.0.1:99999"), TOKEN, Duration.ofSeconds(2));
+
+    UpstreamFailureException e = failure(() -> outOfRange.quote(symbol, TIMEOUT));
+
+    assertThat(e.kind()).isEqualTo(Kind.CONNECTION);
+    assertThat(e.status()).isZero();
+    assertThat(e.getMessage()).contains("port out of range").doesNotContain(TOKEN);
+  }
+
   private static void call(String endpoint) {
     switch (endpoint) {
       case "quotes" -> client.quote(symbol, TIMEOUT);

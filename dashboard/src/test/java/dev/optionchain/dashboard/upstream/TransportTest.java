@@ -7,11 +7,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.Proxy;
+import java.net.ProxySelector;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -36,7 +40,7 @@ class TransportTest {
     void serve(Socket socket, InputStream in, OutputStream out) throws Exception;
   }
 
-  private ServerSocket server;
+  private final ConcurrentLinkedQueue<ServerSocket> servers = new ConcurrentLinkedQueue<>();
   private final AtomicInteger accepted = new AtomicInteger();
   private final ConcurrentLinkedQueue<Socket> sockets = new ConcurrentLinkedQueue<>();
   private final CountDownLatch release = new CountDownLatch(1);
@@ -44,7 +48,7 @@ class TransportTest {
   @AfterEach
   void stop() throws IOException {
     release.countDown();
-    if (server != null) {
+    for (ServerSocket server : servers) {
       server.close();
     }
     for (Socket s : sockets) {
@@ -53,7 +57,8 @@ class TransportTest {
   }
 
   private URI serve(Conversation conversation) throws IOException {
-    server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    servers.add(server);
     Thread acceptor = new Thread(() -> {
       while (!server.isClosed()) {
         try {
@@ -242,5 +247,162 @@ class TransportTest {
     Throwable thrown = catchThrowable(() -> transport(1024).get(uri, ACCEPT, Duration.ofSeconds(2)));
 
     assertThat(thrown).isInstanceOf(IOException.class).isNotInstanceOf(Transport.DeadlinePassed.class);
+  }
+
+  @Test
+  void headerNamesThatDifferOnlyInCaseAreOneHeaderWithTheValuesInTheOrderSent() throws Exception {
+    URI uri = serve((socket, in, out) -> {
+      readRequest(in);
+      send(out, "HTTP/1.1 200 OK\r\nX-Ratelimit-Available: 7\r\nx-ratelimit-available: 3\r\nVary: Accept\r\n"
+          + "vary: Origin\r\nVARY: Cookie\r\nContent-Length: 2\r\n\r\n{}");
+    });
+
+    Transport.Answer answer = transport(1024).get(uri, ACCEPT, Duration.ofSeconds(2));
+
+    assertThat(answer.status()).isEqualTo(200);
+    assertThat(answer.headers().allValues("X-RateLimit-Available")).containsExactly("7", "3");
+    assertThat(answer.headers().allValues("vary")).containsExactly("Accept", "Origin", "Cookie");
+  }
+
+  @Test
+  void anAnswerCutShortOfItsContentLengthIsAnIoFailureNotAShortBody() throws Exception {
+    URI uri = serve((socket, in, out) -> {
+      readRequest(in);
+      send(out, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{}"); // then the connection drops
+    });
+
+    Throwable thrown = catchThrowable(() -> transport(1024).get(uri, ACCEPT, Duration.ofSeconds(2)));
+
+    assertThat(thrown).isInstanceOf(IOException.class).isNotInstanceOf(Transport.DeadlinePassed.class)
+        .hasMessageContaining("2 bytes of a body of 100");
+  }
+
+  @Test
+  void answersWithoutABodyAreCompleteWhateverTheirContentLength() throws Exception {
+    URI uri = serve((socket, in, out) -> {
+      while (readRequest(in)) {
+        // 304 may give the length of the representation it does not send; 204 has none
+        send(out, "HTTP/1.1 304 Not Modified\r\nContent-Length: 100\r\n\r\n");
+        if (readRequest(in)) {
+          send(out, "HTTP/1.1 204 No Content\r\n\r\n");
+        }
+      }
+    });
+    Transport transport = transport(1024);
+
+    assertThat(transport.get(uri, ACCEPT, Duration.ofSeconds(2)).body()).isEmpty();
+    assertThat(transport.get(uri, ACCEPT, Duration.ofSeconds(2)).status()).isEqualTo(204);
+    assertThat(accepted).hasValue(1);
+  }
+
+  @Test
+  void aCallsDeadlineIsNotHeldUpByAnotherCallWhoseReadOutlastsItsDeadline() throws Exception {
+    long started = System.nanoTime();
+    // A: a byte each 100 ms until just before its 5 s deadline, then nothing, so that its last read waits for its read
+    // timeout (5 s more) holding the connection's stream, which closing the connection must wait for
+    URI stalling = serve((socket, in, out) -> {
+      readRequest(in);
+      send(out, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n");
+      while (System.nanoTime() - started < TimeUnit.MILLISECONDS.toNanos(4_700) && release.getCount() > 0) {
+        send(out, " ");
+        Thread.sleep(100);
+      }
+      release.await();
+    });
+    URI trickling = serve((socket, in, out) -> {
+      readRequest(in);
+      send(out, "HTTP/1.1 200 OK\r\nX-Slow: ");
+      for (int i = 0; i < 1000 && release.getCount() > 0; i++) {
+        send(out, "a");
+        Thread.sleep(100);
+      }
+    });
+    Transport transport = transport(1 << 20);
+    Thread a = new Thread(() -> catchThrowable(() -> transport.get(stalling, ACCEPT, Duration.ofSeconds(5))));
+    a.setDaemon(true);
+    a.start();
+    Thread.sleep(5_300); // A's deadline has passed; its read waits
+
+    long bStarted = System.nanoTime();
+    Throwable thrown = catchThrowable(() -> transport.get(trickling, ACCEPT, Duration.ofSeconds(1)));
+
+    long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - bStarted);
+    assertThat(thrown).isInstanceOf(Transport.DeadlinePassed.class);
+    assertThat(elapsedMs).as("B's 1 s deadline, not A's read timeout 4 s later").isLessThan(3_000L);
+  }
+
+  @Test
+  void aDeadlineThatPassesBeforeThereIsAConnectionStillEndsTheExchange() throws Exception {
+    URI uri = serve((socket, in, out) -> {
+      readRequest(in);
+      send(out, "HTTP/1.1 200 OK\r\nX-Slow: ");
+      for (int i = 0; i < 200 && release.getCount() > 0; i++) {
+        send(out, "a");
+        Thread.sleep(100);
+      }
+    });
+    ProxySelector system = ProxySelector.getDefault();
+    // what a slow DNS lookup does, on a path that resolves nothing: time spent before a connection exists
+    ProxySelector.setDefault(new ProxySelector() {
+      @Override
+      public List<Proxy> select(URI u) {
+        try {
+          Thread.sleep(1_500);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return List.of(Proxy.NO_PROXY);
+      }
+
+      @Override
+      public void connectFailed(URI u, SocketAddress sa, IOException ioe) {
+      }
+    });
+    long started = System.nanoTime();
+    Throwable thrown;
+    try {
+      thrown = catchThrowable(() -> transport(1024).get(uri, ACCEPT, Duration.ofSeconds(1)));
+    } finally {
+      ProxySelector.setDefault(system);
+    }
+
+    long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    assertThat(thrown).isInstanceOf(Transport.DeadlinePassed.class);
+    assertThat(elapsedMs).as("ended once connected, not by the server 20 s later").isLessThan(5_000L);
+  }
+
+  @Test
+  void aTimeoutTooLongForNanosecondsIsNoLimitRatherThanAnArithmeticException() throws Exception {
+    URI uri = serve((socket, in, out) -> {
+      readRequest(in);
+      send(out, OK);
+    });
+
+    Transport.Answer answer = transport(1024).get(uri, ACCEPT, Duration.ofSeconds(Long.MAX_VALUE));
+
+    assertThat(answer.status()).isEqualTo(200);
+  }
+
+  @Test
+  void bytesPastTheContentLengthAreAFailureAndTheConnectionIsNotReused() throws Exception {
+    AtomicInteger requests = new AtomicInteger();
+    URI uri = serve((socket, in, out) -> {
+      while (readRequest(in)) {
+        if (requests.incrementAndGet() == 1) { // an answer, then one nobody asked for, in one write
+          send(out, OK + "HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n{\"x\":99}");
+        } else {
+          send(out, OK);
+        }
+      }
+    });
+    Transport transport = transport(1024);
+
+    Throwable thrown = catchThrowable(() -> transport.get(uri, ACCEPT, Duration.ofSeconds(2)));
+    Transport.Answer next = transport.get(uri, ACCEPT, Duration.ofSeconds(2));
+
+    assertThat(thrown).as("HttpURLConnection reads what is there, past the Content-Length")
+        .isInstanceOf(IOException.class).hasMessageContaining("of a body of 2 bytes");
+    assertThat(new String(next.body(), StandardCharsets.UTF_8)).as("not the answer nobody asked for").isEqualTo("{}");
+    assertThat(accepted).as("the connection with the stray answer was closed").hasValue(2);
   }
 }
