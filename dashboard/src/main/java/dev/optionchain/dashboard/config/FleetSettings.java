@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  *     ({@code fleet.command-timeout}, default 50 ms)
  * @param trialLease how long the instance that won a breaker's trial lease may make the trial call before another
  *     may; a dead holder's lease expires after it ({@code fleet.trial-lease}, default 10 s); a breaker's lease lasts at
- *     least twice its longest trial (its request timeout plus the command timeout) whatever this says
+ *     least twice its longest trial (twice its request timeout plus the command timeout) whatever this says
  * @param lastGoodFor how long the fleet keeps each key's last good answer as the stale fallback
  *     ({@code fleet.last-good-for}, default 1 d)
  * @param maxAnswerBytes largest answer shared, compressed; larger ones stay local ({@code fleet.max-answer-bytes},

@@ -32,8 +32,10 @@ final class TrialLease implements TrialGate {
 
   /**
    * How long a breaker's lease lasts: {@code fleet.trial-lease}, or twice the longest trial if that is longer. A
-   * trial is the budget's wait for Redis (the command timeout and a little) and the upstream call (the request
-   * timeout), and it starts only in the lease's first half, so it ends before another instance can take the lease.
+   * trial is the budget's wait for Redis (the command timeout and a little) and the upstream call (up to twice the
+   * request timeout: a body that stops coming just before the deadline ends by its read's timeout, see the upstream
+   * client's {@code Transport}), and it starts only in the lease's first half, so it ends before another instance
+   * can take the lease.
    *
    * @param configured {@code fleet.trial-lease}
    * @param requestTimeout the breaker's request timeout
@@ -41,7 +43,7 @@ final class TrialLease implements TrialGate {
    * @return the lease
    */
   static Duration lasting(Duration configured, Duration requestTimeout, Duration commandTimeout) {
-    Duration trial = requestTimeout.plus(commandTimeout).plus(RedisLink.HAND_OVER);
+    Duration trial = requestTimeout.multipliedBy(2).plus(commandTimeout).plus(RedisLink.HAND_OVER);
     Duration twice = trial.multipliedBy(2);
     return twice.compareTo(configured) > 0 ? twice : configured;
   }
