@@ -462,7 +462,8 @@ final class TradierJson {
   /**
    * {@link LocalDate#parse} with a fast path for the only form Tradier sends, {@code YYYY-MM-DD}: a chain has a date
    * per contract, and the general parser costs about 10 microseconds a date until the JIT has compiled it, which
-   * under the upstream budget takes a long time. Same results and same exceptions as {@code LocalDate.parse}.
+   * under the upstream budget takes a long time. The same dates as {@code LocalDate.parse}, and it refuses the same
+   * strings, with a {@link DateTimeException} (not always the subclass {@code DateTimeParseException}).
    */
   static LocalDate isoDate(String text) {
     if (text.length() == 10 && text.charAt(4) == '-' && text.charAt(7) == '-') {

@@ -92,7 +92,7 @@ class TrialHolderKilledIT {
       long killed = System.nanoTime();
       fleet.clearFaults(); // the upstream is fine again: the next trial succeeds
 
-      TestFleet.await("q trials and closes", Duration.ofSeconds(15), () -> {
+      TestFleet.await("q trials and closes", Duration.ofSeconds(25), () -> {
         q.get(path);
         SharedDecisionsTest.sleepQuietly(100);
         return fleet.state(0, "options_chain").equals("CLOSED");
