@@ -207,7 +207,8 @@ final class ConnectionCap extends AbstractLifeCycle implements SelectorManager.A
    * head, among those that have sent part of one, or nothing for {@value #SILENT_MILLIS} ms (in the order they opened;
    * one that has just connected is given that long for its request to arrive and be read); else the one that has
    * been reading a later request's head the longest, for at least as long; else the one that has been idle between
-   * two requests the longest, for at least as long (a pass over every connection for these two).
+   * two requests the longest, for at least as long, a tie (idle times are in milliseconds) going to the one opened
+   * first (a pass over every connection for these two).
    */
   private HttpConnection oldestReader() {
     long now = System.nanoTime();
@@ -226,6 +227,7 @@ final class ConnectionCap extends AbstractLifeCycle implements SelectorManager.A
     long oldestSince = 0;
     HttpConnection idlest = null;
     long idlestFor = 0;
+    long idlestOpened = 0;
     for (Map.Entry<HttpConnection, Long> e : open.entrySet()) {
       HttpConnection c = e.getKey();
       if (closing.contains(c.getEndPoint().getTransport())) {
@@ -239,9 +241,13 @@ final class ConnectionCap extends AbstractLifeCycle implements SelectorManager.A
         }
       } else {
         long idleFor = idleBetweenRequests(c);
-        if (idleFor >= SILENT_MILLIS && idleFor > idlestFor) {
+        // idle times are in milliseconds (Jetty's), so two connections used within one are a tie: the one opened
+        // first goes, whatever order the map is walked in
+        if (idleFor >= SILENT_MILLIS && (idlest == null || idleFor > idlestFor
+            || idleFor == idlestFor && e.getValue() - idlestOpened < 0)) {
           idlest = c;
           idlestFor = idleFor;
+          idlestOpened = e.getValue();
         }
       }
     }
