@@ -40,6 +40,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -97,7 +98,7 @@ final class RedisLink implements AutoCloseable {
   private final Runnable onReconnected;
   private final LongAdder errors = new LongAdder();
   private final LongAdder waitsTimedOut = new LongAdder();
-  private final java.util.concurrent.atomic.AtomicInteger inbox = new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger inbox = new AtomicInteger();
   private final LongAdder messagesDropped = new LongAdder();
   private final AtomicBoolean warnedDropped = new AtomicBoolean();
   /** While true and before {@link #quietUntil} ({@code System.nanoTime()}), requests do not wait for Redis. */

@@ -1,5 +1,6 @@
 package dev.optionchain.dashboard.web;
 
+import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -7,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
@@ -161,10 +163,9 @@ final class RequestDeadline extends AbstractLifeCycle implements Connection.List
    *
    * @param request the request being answered 408
    */
-  static void allowTheAnswer(jakarta.servlet.http.HttpServletRequest request) {
+  static void allowTheAnswer(HttpServletRequest request) {
     try {
-      org.eclipse.jetty.ee10.servlet.ServletContextRequest r =
-          org.eclipse.jetty.ee10.servlet.ServletContextRequest.getServletContextRequest(request);
+      ServletContextRequest r = ServletContextRequest.getServletContextRequest(request);
       if (r == null) {
         return;
       }
