@@ -1,6 +1,5 @@
 package dev.optionchain.dashboard.upstream;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -56,8 +55,12 @@ final class Transport {
     private static final long serialVersionUID = 1L;
 
     TooLarge(long maxBytes) {
-      super("the answer is larger than " + maxBytes + " bytes", null);
-      setStackTrace(new StackTraceElement[0]);
+      super("the answer is larger than " + maxBytes + " bytes");
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this; // always turned into MALFORMED: a stack trace would only cost time
     }
   }
 
@@ -96,6 +99,9 @@ final class Transport {
    * @param maxBytes the largest body read
    */
   Transport(Duration connectTimeout, int maxBytes) {
+    if (maxBytes < 0 || maxBytes == Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("maxBytes: 0 to Integer.MAX_VALUE - 1, was " + maxBytes);
+    }
     this.connectTimeoutMillis = millis(connectTimeout);
     this.maxBytes = maxBytes;
   }
@@ -175,19 +181,13 @@ final class Transport {
     return status >= 200 && status != 204 && status != 304;
   }
 
-  /** Reads to the end, failing as soon as more than {@link #maxBytes} arrived. */
+  /** Reads to the end, failing as soon as more than {@link #maxBytes} arrived (the rest is not read). */
   private byte[] readAtMost(InputStream in) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    byte[] buffer = new byte[16 * 1024];
-    long total = 0;
-    for (int n; (n = in.read(buffer)) != -1; ) {
-      total += n;
-      if (total > maxBytes) {
-        throw new TooLarge(maxBytes);
-      }
-      out.write(buffer, 0, n);
+    byte[] body = in.readNBytes(maxBytes + 1); // grows as bytes arrive, not allocated up front
+    if (body.length > maxBytes) {
+      throw new TooLarge(maxBytes);
     }
-    return out.toByteArray();
+    return body;
   }
 
   /**
