@@ -30,6 +30,7 @@ import dev.optionchain.marketsim.MarketSim;
 import java.net.URI;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -37,6 +38,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +60,9 @@ public final class DashboardApp implements AutoCloseable {
 
   /** Name of the cache file inside the data directory. */
   public static final String DATABASE_FILE = "market.duckdb";
+
+  /** The longest the start-up warm-up may take ({@link WarmUp}; it takes about half a second on two cores). */
+  static final Duration WARM_UP_LIMIT = Duration.ofSeconds(10);
 
   private final DashboardConfig config;
   private final CircuitBreakerRegistry breakers;
@@ -110,6 +115,14 @@ public final class DashboardApp implements AutoCloseable {
     Deque<AutoCloseable> opened = new ArrayDeque<>();
     opened.push(config.secrets().activateInLogs()); // first: nothing below may log a secret
     try {
+      ObjectMapper json = Json.mapper();
+      // from the first moment: it overlaps the start-up, and the service is ready (/health/ready) when it has ended
+      WarmUp.Background warming = config.warmUpRequests() == 0 ? null
+          : WarmUp.start(config, clock, json, config.warmUpRequests(), WARM_UP_LIMIT);
+      if (warming != null) {
+        opened.push(warming);
+      }
+      BooleanSupplier warmedUp = warming == null ? () -> true : warming::ended;
       MarketSim sim = null;
       URI upstream;
       String token;
@@ -150,7 +163,6 @@ public final class DashboardApp implements AutoCloseable {
       fleet.bind(registry);
       metrics.bindBreakers(registry);
       fleet.bindMetrics(metrics);
-      ObjectMapper json = Json.mapper();
       EventHub events = new EventHub(json,
           () -> BreakerHealth.of(registry, config.breakersEnabled(), fleet.status()),
           config.limits().maxEventClients(), config.limits().idleTimeout());
@@ -205,7 +217,8 @@ public final class DashboardApp implements AutoCloseable {
       });
       opened.push(transitions::close);
       WebServer web = WebServer.start(config, new WebServer.Backend(market, registry, clock, db::isOpen,
-          sim == null ? Optional.empty() : Optional.of(upstream), events, history, metrics, fleet::status));
+          sim == null ? Optional.empty() : Optional.of(upstream), events, history, metrics, fleet::status, json,
+          warmedUp));
       opened.push(web);
       LOG.info("dashboard started: {}", config);
       return new DashboardApp(config, registry, Optional.ofNullable(sim), web, cache, writer, market, db, opened);
@@ -334,7 +347,7 @@ public final class DashboardApp implements AutoCloseable {
    * Applies DuckDB's memory and thread limits to the database instance (they are global settings: every
    * connection of the file shares them), before anything else uses it.
    */
-  private static void limit(Database db, DuckDbLimits limits) {
+  static void limit(Database db, DuckDbLimits limits) {
     db.write(c -> {
       try (Statement s = c.createStatement()) {
         s.execute("SET memory_limit = '" + limits.memoryLimit() + "'"); // validated: digits and a unit

@@ -61,7 +61,8 @@ class ProbesFirstTest {
       assertThat(live.header("X-Frame-Options")).isEqualTo("DENY");
       assertThat(live.header("Content-Security-Policy")).contains("frame-ancestors 'none'");
       assertThat(ready.status()).isEqualTo(200);
-      assertThat(ready.bodyText()).isEqualTo("{\"status\":\"UP\",\"database\":\"UP\",\"server\":\"UP\"}");
+      assertThat(ready.bodyText())
+          .isEqualTo("{\"status\":\"UP\",\"database\":\"UP\",\"server\":\"UP\",\"warmUp\":\"DONE\"}");
       assertThat(head.status()).isEqualTo(200);
       assertThat(head.body()).isEmpty();
 

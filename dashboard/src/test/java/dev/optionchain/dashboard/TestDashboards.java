@@ -9,7 +9,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Starts dashboards for tests: port 0, a temporary data directory, the embedded simulator, breakers on a clock. */
+/**
+ * Starts dashboards for tests: port 0, a temporary data directory, the embedded simulator, breakers on a clock, and no
+ * start-up warm-up (it would only make each test slower; {@code WarmUpIntegrationTest} turns it on).
+ */
 public final class TestDashboards {
 
   private TestDashboards() {}
@@ -23,6 +26,7 @@ public final class TestDashboards {
     Map<String, String> m = new HashMap<>();
     m.put("server.port", "0");
     m.put("data.dir", dataDir.toString());
+    m.put("upstream.warm-up-requests", "0");
     m.putAll(overrides);
     return DashboardConfig.from(Settings.defaults().with(m, "test"));
   }

@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param upstreamToken bearer token for the upstream
  * @param connectTimeout upstream connect timeout, the default of each breaker's
  * @param rateLimitPerMinute upstream calls allowed per minute, all kinds together (0 = no client-side budget)
+ * @param warmUpRequests requests run at start through a throwaway copy of the upstream path against recorded answers
+ *     on a loopback port, never the upstream, so that its code is compiled before the first request (0 = none)
  * @param simSeed the embedded simulator's seed
  * @param breakersEnabled whether upstream calls go through circuit breakers
  * @param breakers breaker settings by name, in the order of {@link #BREAKER_NAMES}
@@ -42,6 +44,7 @@ public record DashboardConfig(
     Optional<String> upstreamToken,
     Duration connectTimeout,
     int rateLimitPerMinute,
+    int warmUpRequests,
     long simSeed,
     boolean breakersEnabled,
     Map<String, BreakerSettings> breakers,
@@ -115,6 +118,7 @@ public record DashboardConfig(
         nonEmpty(s.string("upstream.token")),
         connectTimeout,
         s.integer("upstream.rate-limit-per-minute", 0, 1_000_000),
+        s.integer("upstream.warm-up-requests", 0, 100_000),
         s.longValue("sim.seed"),
         s.bool("breakers.enabled"),
         breakers,
@@ -258,7 +262,7 @@ public record DashboardConfig(
     return "DashboardConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", upstream="
         + upstreamBaseUrl.map(Secrets::shown).orElse("embedded marketsim (seed " + simSeed + ")")
         + ", upstreamToken=" + (upstreamToken.isPresent() ? "****" : "none")
-        + ", rateLimitPerMinute=" + rateLimitPerMinute
+        + ", rateLimitPerMinute=" + rateLimitPerMinute + ", warmUpRequests=" + warmUpRequests
         + ", breakersEnabled=" + breakersEnabled + ", breakers=" + breakers.values()
         + ", adminToken=" + (adminToken.isPresent() ? "****" : "none")
         + ", alertWebhooks=" + alerts.webhooks().size() + ", limits=" + limits

@@ -16,13 +16,15 @@ final class HealthController {
   private final CircuitBreakerRegistry registry;
   private final boolean breakersEnabled;
   private final BooleanSupplier databaseOpen;
+  private final BooleanSupplier warmedUp;
   private final Supplier<Map<String, Object>> fleet;
 
   HealthController(CircuitBreakerRegistry registry, boolean breakersEnabled, BooleanSupplier databaseOpen,
-      Supplier<Map<String, Object>> fleet) {
+      BooleanSupplier warmedUp, Supplier<Map<String, Object>> fleet) {
     this.registry = registry;
     this.breakersEnabled = breakersEnabled;
     this.databaseOpen = databaseOpen;
+    this.warmedUp = warmedUp;
     this.fleet = fleet;
   }
 
@@ -37,15 +39,29 @@ final class HealthController {
   }
 
   /**
-   * {@code GET /health/ready}: the database is open and the web server is serving (it is, if this runs). Redis is
-   * not a condition: without it a fleet instance serves alone.
+   * {@code GET /health/ready}: the database is open, the start-up warm-up has ended, and the web server is serving (it
+   * is, if this runs). Redis is not a condition: without it a fleet instance serves alone.
    */
   void ready(Context ctx) {
     boolean db = databaseOpen.getAsBoolean();
+    boolean warm = warmedUp.getAsBoolean();
+    ctx.status(db && warm ? 200 : 503).json(readiness(db, warm));
+  }
+
+  /**
+   * The readiness answer's fields, in order: {@code status} (UP when the other two are), {@code database} (UP or
+   * DOWN), {@code server} (UP), {@code warmUp} (DONE or RUNNING).
+   *
+   * @param databaseOpen whether the cache is open
+   * @param warmedUp whether the start-up warm-up has ended
+   * @return the fields
+   */
+  static Map<String, Object> readiness(boolean databaseOpen, boolean warmedUp) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("status", db ? "UP" : "DOWN");
-    m.put("database", db ? "UP" : "DOWN");
+    m.put("status", databaseOpen && warmedUp ? "UP" : "DOWN");
+    m.put("database", databaseOpen ? "UP" : "DOWN");
     m.put("server", "UP");
-    ctx.status(db ? 200 : 503).json(m);
+    m.put("warmUp", warmedUp ? "DONE" : "RUNNING");
+    return m;
   }
 }

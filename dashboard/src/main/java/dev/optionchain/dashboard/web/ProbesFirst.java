@@ -1,5 +1,7 @@
 package dev.optionchain.dashboard.web;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
@@ -23,7 +25,7 @@ import org.eclipse.jetty.util.Callback;
  * <p>How: Jetty runs a request's handling on the thread that read it when the server's handlers are all
  * {@link InvocationType#NON_BLOCKING}, and queues it for a worker thread otherwise. This handler is non-blocking:
  * {@code GET} or {@code HEAD} of exactly {@code /health/live} or {@code /health/ready}, without a query, is answered
- * here ({@code {"status":"UP"}}; readiness asks the same {@code databaseOpen} as the route), with the browser headers;
+ * here ({@code {"status":"UP"}}; readiness asks the same {@code databaseOpen} and {@code warmedUp} as the route), with the browser headers;
  * any other request is given to the listener's worker threads ({@link Listeners#workers}) and handled there by the
  * rest of the chain (the browser headers, Javalin), as Jetty's own {@code QoSHandler} resumes the requests it holds.
  * The main listener's network threads are its own ({@link Listeners}), so that accepting a connection never waits for
@@ -42,24 +44,37 @@ final class ProbesFirst extends Handler.Wrapper {
   static final String READY = "/health/ready";
 
   private static final byte[] LIVE_BODY = "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8);
-  private static final byte[] READY_BODY = "{\"status\":\"UP\",\"database\":\"UP\",\"server\":\"UP\"}"
-      .getBytes(StandardCharsets.UTF_8);
-  private static final byte[] NOT_READY_BODY = "{\"status\":\"DOWN\",\"database\":\"DOWN\",\"server\":\"UP\"}"
-      .getBytes(StandardCharsets.UTF_8);
+  /** The readiness answers, pre-encoded, by [database open][warmed up]: what {@link HealthController#ready} writes. */
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final byte[][][] READY_BODIES = {
+      {readyBody(false, false), readyBody(false, true)},
+      {readyBody(true, false), readyBody(true, true)}};
 
   private final BooleanSupplier databaseOpen;
+  private final BooleanSupplier warmedUp;
   private final Recorder recorder;
   private final Function<Connector, Executor> workers;
 
   /**
    * @param databaseOpen readiness of the cache
+   * @param warmedUp whether the start-up warm-up has ended
    * @param recorder told of each probe answered here
    * @param workers the threads that handle the requests of each listener
    */
-  ProbesFirst(BooleanSupplier databaseOpen, Recorder recorder, Function<Connector, Executor> workers) {
+  ProbesFirst(BooleanSupplier databaseOpen, BooleanSupplier warmedUp, Recorder recorder,
+      Function<Connector, Executor> workers) {
     this.databaseOpen = databaseOpen;
+    this.warmedUp = warmedUp;
     this.recorder = recorder;
     this.workers = workers;
+  }
+
+  private static byte[] readyBody(boolean databaseOpen, boolean warmedUp) {
+    try {
+      return MAPPER.writeValueAsBytes(HealthController.readiness(databaseOpen, warmedUp));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e); // four maps of strings
+    }
   }
 
   @Override
@@ -75,9 +90,11 @@ final class ProbesFirst extends Handler.Wrapper {
     if ((head || HttpMethod.GET.is(method)) && request.getHttpURI().getQuery() == null
         && (LIVE.equals(path) || READY.equals(path))) {
       long start = System.nanoTime();
-      boolean ready = LIVE.equals(path) || databaseOpen.getAsBoolean();
-      byte[] body = LIVE.equals(path) ? LIVE_BODY : ready ? READY_BODY : NOT_READY_BODY;
-      int status = ready ? 200 : 503;
+      boolean live = LIVE.equals(path);
+      boolean db = live || databaseOpen.getAsBoolean();
+      boolean warm = live || warmedUp.getAsBoolean();
+      byte[] body = live ? LIVE_BODY : READY_BODIES[db ? 1 : 0][warm ? 1 : 0];
+      int status = db && warm ? 200 : 503;
       response.setStatus(status);
       BrowserHeaders.addTo(response.getHeaders());
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");

@@ -1,5 +1,6 @@
 package dev.optionchain.dashboard.web;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.optionchain.breaker.BreakerClock;
 import dev.optionchain.breaker.CircuitBreakerRegistry;
 import dev.optionchain.dashboard.config.DashboardConfig;
@@ -59,10 +60,14 @@ public final class WebServer implements AutoCloseable {
    * @param history the breakers' persisted history
    * @param metrics the service's metrics, served at {@code /metrics}
    * @param fleet the fleet's part of the breakers' health check
+   * @param json the mapper that writes every answer ({@link Json#mapper()}); the start-up warm-up uses it, so that
+   *     its serializers are built before the first request
+   * @param warmedUp whether the start-up warm-up has ended: until then the service is not ready
    */
   public record Backend(MarketDataService market, CircuitBreakerRegistry breakers, BreakerClock clock,
       BooleanSupplier databaseOpen, Optional<URI> simulator, EventHub events, BreakerHistory history,
-      DashboardMetrics metrics, Supplier<Map<String, Object>> fleet) {}
+      DashboardMetrics metrics, Supplier<Map<String, Object>> fleet, ObjectMapper json,
+      BooleanSupplier warmedUp) {}
 
   /**
    * Starts the server.
@@ -76,7 +81,7 @@ public final class WebServer implements AutoCloseable {
     Optional<URI> simulator = backend.simulator();
     MarketController marketApi = new MarketController(backend.market(), backend.clock());
     HealthController health = new HealthController(registry, config.breakersEnabled(), backend.databaseOpen(),
-        backend.fleet());
+        backend.warmedUp(), backend.fleet());
     HistoryController history = new HistoryController(backend.history(), registry);
     AdminController admin = new AdminController(registry, config.adminToken());
     QueuedThreadPool pool = new QueuedThreadPool(ServerLimits.WORKER_THREADS, 8, 60_000);
@@ -98,10 +103,11 @@ public final class WebServer implements AutoCloseable {
       DashboardMetrics metrics = backend.metrics();
       cfg.jetty.modifyServer(server -> {
         server.insertHandler(new BrowserHeaders());
-        server.insertHandler(new ProbesFirst(backend.databaseOpen(), metrics::recordHttp, listeners::workers));
+        server.insertHandler(new ProbesFirst(backend.databaseOpen(), backend.warmedUp(), metrics::recordHttp,
+            listeners::workers));
         server.setErrorHandler(new JsonErrorHandler(BrowserHeaders::addTo));
       });
-      cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
+      cfg.jsonMapper(new JavalinJackson(backend.json(), false));
       cfg.staticFiles.add("/public", Location.CLASSPATH);
       cfg.staticFiles.enableWebjars();
       cfg.requestLogger.http((ctx, ms) -> {

@@ -1,0 +1,286 @@
+package dev.optionchain.dashboard;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.optionchain.breaker.BreakerClock;
+import dev.optionchain.breaker.CircuitBreakerRegistry;
+import dev.optionchain.dashboard.cache.CacheWriter;
+import dev.optionchain.dashboard.cache.Database;
+import dev.optionchain.dashboard.cache.MarketCache;
+import dev.optionchain.dashboard.config.DashboardConfig;
+import dev.optionchain.dashboard.market.MarketDataService;
+import dev.optionchain.dashboard.market.MarketObserver;
+import dev.optionchain.dashboard.market.Sharing;
+import dev.optionchain.dashboard.market.Sourced;
+import dev.optionchain.dashboard.market.UpstreamBudget;
+import dev.optionchain.dashboard.model.Interval;
+import dev.optionchain.dashboard.model.OptionChain;
+import dev.optionchain.dashboard.upstream.RecordedTradier;
+import dev.optionchain.dashboard.upstream.TradierClient;
+import dev.optionchain.dashboard.web.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Comparator;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The start-up warm-up: before the service listens, its upstream path runs a few hundred times, so that the JIT has
+ * compiled it before the first request needs it. The upstream is never called.
+ *
+ * <p>Why: under the upstream's budget (Tradier allows 120 calls a minute) the path from the service's memory to the
+ * upstream and back runs at most twice a second, and the JVM compiles a method only after a few hundred runs. Without
+ * this, that path (the fetcher and its single flight, the breaker, the upstream client and the JDK's HTTP client,
+ * Jackson's parser and the Tradier parsers, the answer's JSON) runs interpreted for minutes after every start, and
+ * each of the first answers that needs the upstream takes about a millisecond more ({@code docs/benchmarks.md}, "The
+ * first request").
+ *
+ * <p>What runs: {@code requests} requests, round robin over quote, expirations, option chain, daily history and the
+ * dashboard view, each for a symbol of its own, through a throwaway {@link MarketDataService} built of the same
+ * classes as the service's, and each answer is written as the API writes it, with the API's own mapper. Its upstream
+ * is a {@link RecordedTradier} on a loopback port; it has breakers of its own in a registry of its own, no budget, no
+ * metrics, no fleet, and caches into a DuckDB file of its own in a temporary directory of the data directory, deleted
+ * at the end (a directory left by a killed start is deleted by the next). Nothing of the service's state is touched:
+ * not its breakers, budget, metrics, SLA history, caches, nor the fleet. Not warmed: TLS (the loopback server speaks
+ * plain HTTP), the listener (its own traffic warms it), and the error paths.
+ *
+ * <p>A run ends early, with the reason in its {@link Result}, when its time limit passes, the calling thread is
+ * interrupted, or anything fails (the answers are fixed, so a failure is a bug); it never throws for those. Not
+ * thread-safe: one run at a time, on the starting thread.
+ */
+final class WarmUp {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WarmUp.class);
+
+  /** The prefix of the temporary directory in the data directory. */
+  static final String DIRECTORY_PREFIX = "warm-up-";
+
+  /** The recorded chain's expiration: listed by the recorded expirations. */
+  private static final LocalDate EXPIRATION = LocalDate.of(2027, 1, 15);
+  private static final int KINDS = 5;
+  /** How long {@link Background#close} waits: a request of the run ends within its timeout, 2 s on loopback. */
+  private static final Duration STOP_WAIT = Duration.ofSeconds(5);
+
+  private WarmUp() {}
+
+  /**
+   * What a run did.
+   *
+   * @param requests the requests answered
+   * @param took how long the run took, its server, database and service included
+   * @param stopped why the run ended before all its requests, or empty when it made them all
+   */
+  record Result(int requests, Duration took, Optional<String> stopped) {
+    Result {
+      Objects.requireNonNull(took, "took");
+      Objects.requireNonNull(stopped, "stopped");
+    }
+  }
+
+  /**
+   * Starts a run on a thread of its own ({@code warm-up}, a daemon), which logs what it did when it ends.
+   *
+   * @param config as for {@link #run}
+   * @param clock as for {@link #run}
+   * @param json as for {@link #run}
+   * @param requests as for {@link #run}
+   * @param limit as for {@link #run}
+   * @return the run, to ask whether it ended or to stop it
+   */
+  static Background start(DashboardConfig config, BreakerClock clock, ObjectMapper json, int requests,
+      Duration limit) {
+    FutureTask<Result> task = new FutureTask<>(() -> logged(run(config, clock, json, requests, limit), requests));
+    Thread thread = new Thread(task, "warm-up");
+    thread.setDaemon(true);
+    thread.start();
+    return new Background(thread, task);
+  }
+
+  private static Result logged(Result r, int requests) {
+    if (r.stopped().isEmpty()) {
+      LOG.info("warmed up: {} requests through a throwaway copy of the upstream path against recorded answers on a "
+          + "loopback port in {} ms (upstream.warm-up-requests; the upstream was not called)", r.requests(),
+          r.took().toMillis());
+    } else {
+      LOG.warn("warm-up stopped after {} of {} requests in {} ms: {}", r.requests(), requests, r.took().toMillis(),
+          r.stopped().get());
+    }
+    return r;
+  }
+
+  /** A run on its own thread. Thread-safe. */
+  static final class Background implements AutoCloseable {
+    private final Thread thread;
+    private final FutureTask<Result> task;
+
+    private Background(Thread thread, FutureTask<Result> task) {
+      this.thread = thread;
+      this.task = task;
+    }
+
+    /** @return true once the run has ended, whether it made all its requests or stopped early */
+    boolean ended() {
+      return task.isDone();
+    }
+
+    /**
+     * Waits for the run to end.
+     *
+     * @return what it did
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
+    Result await() throws InterruptedException {
+      try {
+        return task.get();
+      } catch (ExecutionException e) { // an Error: run catches everything else
+        return new Result(0, Duration.ZERO, Optional.of(String.valueOf(e.getCause())));
+      }
+    }
+
+    /** Stops the run (it ends after the request in progress) and waits a few seconds at most for its thread. */
+    @Override
+    public void close() throws InterruptedException {
+      thread.interrupt();
+      thread.join(STOP_WAIT.toMillis());
+    }
+  }
+
+  /**
+   * Runs the warm-up on the calling thread.
+   *
+   * @param config the service's configuration: its breaker settings, data directory and DuckDB limits are used
+   * @param clock the service's clock
+   * @param json the mapper the API writes its answers with
+   * @param requests how many; 0 runs nothing
+   * @param limit the longest the run may take; it stops after the request in progress when this has passed
+   * @return what it did
+   * @throws IllegalArgumentException if {@code requests} is negative or {@code limit} not positive
+   */
+  static Result run(DashboardConfig config, BreakerClock clock, ObjectMapper json, int requests, Duration limit) {
+    if (requests < 0) {
+      throw new IllegalArgumentException("requests must be 0 or more, was " + requests);
+    }
+    if (limit == null || limit.isNegative() || limit.isZero()) {
+      throw new IllegalArgumentException("limit must be positive, was " + limit);
+    }
+    long start = System.nanoTime();
+    if (requests == 0) {
+      return new Result(0, Duration.ZERO, Optional.empty());
+    }
+    int done = 0;
+    Optional<String> stopped = Optional.empty();
+    Path dir = null;
+    try {
+      Files.createDirectories(config.dataDir());
+      deleteLeftovers(config.dataDir());
+      dir = Files.createTempDirectory(config.dataDir(), DIRECTORY_PREFIX);
+      try (RecordedTradier upstream = RecordedTradier.start();
+          Database db = Database.open(dir.resolve("warm-up.duckdb"))) {
+        DashboardApp.limit(db, config.duckdb());
+        MarketCache cache = new MarketCache(db);
+        // a closed writer drops what it is given: writing to DuckDB is not on a request's path, and would only cost
+        // the start-up time (the fallback reads, which are, are not warmed: they find nothing here)
+        CacheWriter writer = new CacheWriter(cache, CacheWriter.Settings.DEFAULTS);
+        writer.close();
+        {
+          MarketDataService market = new MarketDataService(
+              call -> new TradierClient(upstream.baseUrl(), null, call.connectTimeout(), clock, limits -> { }),
+              cache, writer, UpstreamBudget.local(0, clock), new CircuitBreakerRegistry(), config, clock,
+              MarketObserver.NONE, Sharing.NONE);
+          try {
+            long limitNanos = limit.toNanos();
+            while (done < requests) {
+              if (Thread.currentThread().isInterrupted()) {
+                stopped = Optional.of("interrupted");
+                break;
+              }
+              if (System.nanoTime() - start > limitNanos) {
+                stopped = Optional.of("the time limit of " + limit.toMillis() + " ms passed");
+                break;
+              }
+              json.writeValueAsBytes(request(market, clock, done));
+              done++;
+            }
+          } finally {
+            market.close();
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      stopped = Optional.of(e.toString());
+    } finally {
+      if (dir != null) {
+        deleteQuietly(dir);
+      }
+    }
+    return new Result(done, Duration.ofNanos(System.nanoTime() - start), stopped);
+  }
+
+  /** Request {@code i}: one of the five kinds, for a symbol of its own (each a miss, so each calls the upstream). */
+  private static Object request(MarketDataService market, BreakerClock clock, int i) {
+    String symbol = symbol(i);
+    LocalDate today = LocalDate.ofInstant(clock.now(), ZoneOffset.UTC);
+    switch (i % KINDS) {
+      case 0:
+        return sourced(market.quote(symbol));
+      case 1:
+        return sourced(market.expirations(symbol));
+      case 2:
+        Sourced<OptionChain> chain = market.chain(symbol, EXPIRATION);
+        return Json.sourced(chain, Json.chain(chain.data(), today));
+      case 3:
+        return sourced(market.history(symbol, Interval.DAILY, today.minusYears(1), today));
+      default:
+        return Json.dashboard(market.dashboard(symbol), today);
+    }
+  }
+
+  private static Object sourced(Sourced<?> s) {
+    return Json.sourced(s, s.data());
+  }
+
+  /** A symbol of letters only, as the API accepts: W, then the number in base 26 (WA, WB, ... WBA, ...). */
+  static String symbol(int i) {
+    StringBuilder b = new StringBuilder();
+    int n = i;
+    do {
+      b.append((char) ('A' + n % 26));
+      n /= 26;
+    } while (n > 0);
+    return "W" + b.reverse();
+  }
+
+  /** Deletes the directories of runs that did not end (the process was killed during one). */
+  private static void deleteLeftovers(Path dataDir) throws IOException {
+    if (!Files.isDirectory(dataDir)) {
+      return;
+    }
+    try (Stream<Path> entries = Files.list(dataDir)) {
+      entries.filter(p -> p.getFileName().toString().startsWith(DIRECTORY_PREFIX) && Files.isDirectory(p))
+          .forEach(WarmUp::deleteQuietly);
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (IOException | UncheckedIOException e) {
+      LOG.warn("could not delete the warm-up's directory {}: {}", dir, e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,176 @@
+package dev.optionchain.dashboard.upstream;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.PreEncodedHttpField;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * A Tradier stand-in on a free loopback port that answers from recordings, for the start-up warm-up: quotes,
+ * expirations, option chains (with greeks) and daily history, in Tradier's documented forms, recorded from the
+ * embedded simulator (AAPL on a trading day). An answer is made the one asked for: the recorded symbol is replaced by
+ * the one asked, and a chain's expiration by the one asked, so that every symbol and every expiration gets an answer
+ * the client accepts. Any other path is a 404. Headers as Tradier sends them, rate-limit headers included.
+ *
+ * <p>Jetty, the library of the service's own listener, with Nagle's algorithm off: an exchange waits for no delayed
+ * acknowledgement. Its threads are daemons named {@code recorded-tradier}. Thread-safe; {@link #close()} stops it.
+ */
+public final class RecordedTradier implements AutoCloseable {
+
+  /** The symbol of the recordings. */
+  static final String RECORDED_SYMBOL = "AAPL";
+  /** The expiration of the recorded chain. */
+  static final LocalDate RECORDED_EXPIRATION = LocalDate.of(2027, 1, 15);
+
+  private static final String QUOTES = "/v1/markets/quotes";
+  private static final String EXPIRATIONS = "/v1/markets/options/expirations";
+  private static final String CHAINS = "/v1/markets/options/chains";
+  private static final String HISTORY = "/v1/markets/history";
+  private static final DateTimeFormatter OCC_DATE = DateTimeFormatter.ofPattern("yyMMdd");
+
+  private final Server server;
+  private final URI baseUrl;
+
+  private RecordedTradier(Server server, URI baseUrl) {
+    this.server = server;
+    this.baseUrl = baseUrl;
+  }
+
+  /**
+   * Starts one.
+   *
+   * @return the running server
+   * @throws IOException if a recording cannot be read or the server cannot start
+   */
+  public static RecordedTradier start() throws IOException {
+    Map<String, String> recordings = Map.of(
+        QUOTES, resource("quotes.json"),
+        EXPIRATIONS, resource("expirations.json"),
+        CHAINS, resource("chains.json"),
+        HISTORY, resource("history.json"));
+    QueuedThreadPool threads = new QueuedThreadPool(8, 2);
+    threads.setName("recorded-tradier");
+    threads.setDaemon(true);
+    Server server = new Server(threads);
+    ServerConnector connector = new ServerConnector(server, 1, 1);
+    connector.setHost(InetAddress.getLoopbackAddress().getHostAddress());
+    connector.setPort(0);
+    server.addConnector(connector);
+    server.setHandler(new Answers(recordings));
+    try {
+      server.start();
+    } catch (Exception e) { // Jetty's start throws Exception
+      stop(server);
+      throw new IOException("cannot start the recorded Tradier: " + e, e);
+    }
+    String host = connector.getHost().contains(":") ? "[" + connector.getHost() + "]" : connector.getHost();
+    return new RecordedTradier(server, URI.create("http://" + host + ":" + connector.getLocalPort()));
+  }
+
+  /**
+   * Returns where it answers.
+   *
+   * @return its base URL, for a {@link TradierClient}
+   */
+  public URI baseUrl() {
+    return baseUrl;
+  }
+
+  /** Stops it and closes its connections. */
+  @Override
+  public void close() {
+    stop(server);
+  }
+
+  private static void stop(Server server) {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      // its threads are daemons and its port a loopback one: nothing that matters is left
+    }
+  }
+
+  private static String resource(String name) throws IOException {
+    try (InputStream in = RecordedTradier.class.getResourceAsStream("warm-up/" + name)) {
+      if (in == null) {
+        throw new IOException("missing resource warm-up/" + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Answers a recorded path, made the answer asked for; anything else with 404. Stateless. */
+  private static final class Answers extends Handler.Abstract.NonBlocking {
+    private static final PreEncodedHttpField CONTENT_TYPE =
+        new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "application/json;charset=utf-8");
+
+    private final Map<String, String> recordings;
+
+    Answers(Map<String, String> recordings) {
+      this.recordings = recordings;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+      String path = request.getHttpURI().getPath();
+      String recorded = recordings.get(path);
+      if (recorded == null) {
+        Response.writeError(request, response, callback, 404);
+        return true;
+      }
+      Fields query = Request.extractQueryParameters(request);
+      String body;
+      try {
+        body = asked(path, recorded, query);
+      } catch (DateTimeParseException e) {
+        Response.writeError(request, response, callback, 400);
+        return true;
+      }
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      long now = System.currentTimeMillis();
+      response.getHeaders().put(CONTENT_TYPE);
+      response.getHeaders().put("X-Ratelimit-Allowed", "120");
+      response.getHeaders().put("X-Ratelimit-Used", "1");
+      response.getHeaders().put("X-Ratelimit-Available", "119");
+      response.getHeaders().put("X-Ratelimit-Expiry", Long.toString((now / 60_000 + 1) * 60_000));
+      response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+      response.setStatus(200);
+      response.write(true, ByteBuffer.wrap(bytes), callback);
+      return true;
+    }
+
+    /** The recording, made the answer to this query. */
+    private static String asked(String path, String recorded, Fields query) {
+      String symbol = query.getValue(QUOTES.equals(path) ? "symbols" : "symbol");
+      if (symbol == null || symbol.isEmpty()) {
+        return recorded;
+      }
+      if (CHAINS.equals(path)) {
+        String expiration = query.getValue("expiration");
+        if (expiration != null) {
+          LocalDate asked = LocalDate.parse(expiration);
+          recorded = recorded
+              .replace(RECORDED_SYMBOL + RECORDED_EXPIRATION.format(OCC_DATE), symbol + asked.format(OCC_DATE))
+              .replace(RECORDED_EXPIRATION.toString(), asked.toString());
+        }
+      }
+      return recorded.replace(RECORDED_SYMBOL, symbol);
+    }
+  }
+}
