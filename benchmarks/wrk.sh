@@ -2,7 +2,9 @@
 # The healthy-path figures of issue 10, item 6, side by side with the simulator in one run:
 #   1. a hot quote at 32 connections: the simulator's own throughput and latency, then the dashboard's;
 #   2. upstream calls per second for that one hot key while the dashboard is under load;
-#   3. the first request for data never seen before (expirations of a new symbol), simulator vs dashboard;
+#   3. the first request for data never seen before (expirations of a new symbol), simulator vs dashboard, each round
+#      on a fresh pair of processes (FIRST_ROUNDS rounds with the dashboard's defaults, start-up warm-up included, and
+#      as many with upstream.warm-up-requests=0, taken in turn), with the time from start to /health/ready;
 #   4. many keys and many clients: every symbol's quote, round robin, from 256 connections (MANY_CONNECTIONS), the
 #      dashboard's answers by source and its upstream calls meanwhile, then the same against the simulator;
 #   5. the count of upstream calls of the whole run.
@@ -29,6 +31,7 @@ CONNECTIONS=${CONNECTIONS:-32}
 MANY_CONNECTIONS=${MANY_CONNECTIONS:-256}
 THREADS=${THREADS:-2}
 FIRST_SYMBOLS=${FIRST_SYMBOLS:-20}
+FIRST_ROUNDS=${FIRST_ROUNDS:-3}
 OUT=${OUT:-target/wrk-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT"
 
@@ -75,38 +78,76 @@ print(f"| {name} | {float(rps):,.0f} | {pct('50'):.2f} | {pct('99'):.2f} | {non2
 PY
 }
 
-# 3: first requests for data never asked before. The simulator keeps per-symbol price paths once computed, so a
-# symbol asked of it once is no longer cold: the symbols alternate, even ones straight to the simulator, odd ones
-# through the dashboard (whose one upstream call is then the simulator's first for that symbol too).
-# Both JVMs are warmed first (JIT, connection pools): a few seconds of quotes and the expirations of symbols that are
-# then left out of the measurement.
+# 3: first requests for data never asked before, each round on a fresh simulator and a fresh dashboard (so that the
+# first requests are the first after a start), in turn with the defaults (start-up warm-up included) and with
+# upstream.warm-up-requests=0. The simulator keeps per-symbol price paths once computed, so a symbol asked of it once
+# is no longer cold: the symbols alternate, even ones straight to the simulator, odd ones through the dashboard (whose
+# one upstream call is then the simulator's first for that symbol too). Both JVMs are warmed first (JIT, connection
+# pools): a few seconds of quotes and the expirations of symbols that are then left out of the measurement.
+first_round() { # label, extra dashboard arguments... -> appends "label sim|dashboard symbol seconds" lines
+  local label=$1; shift
+  local sp dp data t0 ready s i t
+  sp=$(free_port); dp=$(free_port); data=$(mktemp -d)
+  t0=$(date +%s.%N)
+  java -jar "$SIM_JAR" --port "$sp" >"$OUT/first-$label-sim.log" 2>&1 &
+  local spid=$!
+  java -jar "$DASH_JAR" --port "$dp" --data-dir "$data" --set "upstream.base-url=http://localhost:$sp" "$@" \
+    >"$OUT/first-$label-dashboard.log" 2>&1 &
+  local dpid=$!
+  for _ in $(seq 1 300); do curl -sf -o /dev/null "http://localhost:$dp/health/ready" && break; sleep 0.02; done
+  ready=$(python3 -c "print(f'{$(date +%s.%N) - $t0:.2f}')")
+  echo "$label ready $ready" >>"$OUT/first-ready.txt"
+  for _ in $(seq 1 100); do curl -sf -o /dev/null "http://localhost:$sp/sim/stats" && break; sleep 0.2; done
+  wrk -t"$THREADS" -c8 -d5s "http://localhost:$dp/api/quote/AAPL" >/dev/null
+  for s in $warmup; do
+    curl -s -o /dev/null "http://localhost:$dp/api/options/$s/expirations"
+    curl -s -o /dev/null -H 'Accept: application/json' \
+      "http://localhost:$sp/v1/markets/options/expirations?symbol=$s&includeAllRoots=true"
+  done
+  i=0
+  for s in $symbols; do
+    if (( i % 2 == 0 )); then
+      t=$(curl -s -o /dev/null -w '%{time_total}' -H 'Accept: application/json' \
+        "http://localhost:$sp/v1/markets/options/expirations?symbol=$s&includeAllRoots=true")
+      echo "$label sim $s $t" >>"$OUT/first-requests.txt"
+    else
+      t=$(curl -s -o /dev/null -w '%{time_total}' "http://localhost:$dp/api/options/$s/expirations")
+      echo "$label dashboard $s $t" >>"$OUT/first-requests.txt"
+    fi
+    i=$((i + 1))
+  done
+  kill "$dpid" "$spid" 2>/dev/null || true; wait "$dpid" "$spid" 2>/dev/null || true; rm -rf "$data"
+}
 universe=$(curl -s "$SIM/sim/universe" | python3 -c "import json,sys; print(' '.join(s['symbol'] for s in json.load(sys.stdin) if s['symbol'] != 'AAPL'))")
 symbols=$(echo "$universe" | tr ' ' '\n' | head -n $((2 * FIRST_SYMBOLS)) | tr '\n' ' ')
 warmup=$(echo "$universe" | tr ' ' '\n' | tail -n +$((2 * FIRST_SYMBOLS + 1)) | tr '\n' ' ')
-wrk -t"$THREADS" -c8 -d5s "$DASH/api/quote/AAPL" >/dev/null
-for s in $warmup; do
-  curl -s -o /dev/null "$DASH/api/options/$s/expirations"
-  curl -s -o /dev/null -H 'Accept: application/json' "$SIM/v1/markets/options/expirations?symbol=$s&includeAllRoots=true"
-done
-sim_total=0; dash_total=0; n_sim=0; n_dash=0; i=0
-for s in $symbols; do
-  if (( i % 2 == 0 )); then
-    t=$(curl -s -o /dev/null -w '%{time_total}' -H 'Accept: application/json' "$SIM/v1/markets/options/expirations?symbol=$s&includeAllRoots=true")
-    sim_total=$(python3 -c "print($sim_total + $t)"); n_sim=$((n_sim + 1)); echo "sim $s $t" >>"$OUT/first-requests.txt"
-  else
-    t=$(curl -s -o /dev/null -w '%{time_total}' "$DASH/api/options/$s/expirations")
-    dash_total=$(python3 -c "print($dash_total + $t)"); n_dash=$((n_dash + 1)); echo "dashboard $s $t" >>"$OUT/first-requests.txt"
-  fi
-  i=$((i + 1))
+for r in $(seq 1 "$FIRST_ROUNDS"); do
+  first_round "warm-up-on-$r"
+  first_round "warm-up-off-$r" --set upstream.warm-up-requests=0
 done
 echo
-echo "### First request: expirations of a symbol not seen before, one curl each, mean"
+echo "### First request: expirations of a symbol not seen before, one curl each, $FIRST_ROUNDS rounds of fresh processes each"
 echo
-echo "| target | symbols | mean (ms) |"
-echo "|---|---:|---:|"
-python3 -c "print(f'| simulator: GET /v1/markets/options/expirations?includeAllRoots=true | $n_sim | {$sim_total / $n_sim * 1000:.2f} |')"
-python3 -c "print(f'| dashboard: GET /api/options/{{symbol}}/expirations | $n_dash | {$dash_total / $n_dash * 1000:.2f} |')"
-python3 -c "print(f'\nDashboard minus simulator: {$dash_total / $n_dash * 1000 - $sim_total / $n_sim * 1000:.2f} ms per first request.')"
+python3 - "$OUT/first-requests.txt" "$OUT/first-ready.txt" <<'PY'
+import sys, collections
+rows = [l.split() for l in open(sys.argv[1])]
+ready = {l.split()[0]: float(l.split()[2]) for l in open(sys.argv[2])}
+by = collections.defaultdict(lambda: collections.defaultdict(list))
+for label, target, _, t in rows:
+    by[label][target].append(float(t) * 1000)
+mean = lambda v: sum(v) / len(v)
+print("| dashboard | round | start to ready (s) | simulator mean (ms) | dashboard mean (ms) | dashboard minus simulator (ms) |")
+print("|---|---:|---:|---:|---:|---:|")
+total = collections.defaultdict(lambda: {"sim": [], "dashboard": [], "ready": []})
+for label in by:
+    kind, r = label.rsplit("-", 1)
+    s, d = by[label]["sim"], by[label]["dashboard"]
+    print(f"| {kind} | {r} | {ready[label]:.2f} | {mean(s):.2f} | {mean(d):.2f} | {mean(d) - mean(s):+.2f} |")
+    total[kind]["sim"] += s; total[kind]["dashboard"] += d; total[kind]["ready"].append(ready[label])
+for kind, t in total.items():
+    print(f"| {kind}, all rounds ({len(t['dashboard'])} + {len(t['sim'])} requests) | | {mean(t['ready']):.2f} | "
+          f"{mean(t['sim']):.2f} | {mean(t['dashboard']):.2f} | **{mean(t['dashboard']) - mean(t['sim']):+.2f}** |")
+PY
 
 # 2 + 1: the hot quote, the dashboard first: the wrk run against the simulator spends the simulator's reported
 # per-minute allowance of this address (X-Ratelimit-Available: 0), which the dashboard honours by not calling it.
