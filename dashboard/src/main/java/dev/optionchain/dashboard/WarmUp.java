@@ -20,6 +20,7 @@ import dev.optionchain.dashboard.web.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -49,9 +50,9 @@ import org.slf4j.LoggerFactory;
  * classes as the service's, and each answer is written as the API writes it, with the API's own mapper. Its upstream
  * is a {@link RecordedTradier} on a loopback port; it has breakers of its own in a registry of its own, no budget, no
  * metrics, no fleet, and caches into a DuckDB file of its own in a temporary directory of the data directory, deleted
- * at the end (a directory left by a killed start is deleted by the next). Nothing of the service's state is touched:
- * not its breakers, budget, metrics, SLA history, caches, nor the fleet. Not warmed: TLS (the loopback server speaks
- * plain HTTP), the listener (its own traffic warms it), and the error paths.
+ * at the end (a directory left by a killed start is deleted by the next; only one with the {@link #MARKER}). Nothing
+ * of the service's state is touched: not its breakers, budget, metrics, SLA history, caches, nor the fleet. Not
+ * warmed: TLS (the loopback server speaks plain HTTP), the listener (its own traffic warms it), and the error paths.
  *
  * <p>A run ends early, with the reason in its {@link Result}, when its time limit passes, the calling thread is
  * interrupted, or anything fails (the answers are fixed, so a failure is a bug); it never throws for those. Not
@@ -63,6 +64,11 @@ final class WarmUp {
 
   /** The prefix of the temporary directory in the data directory. */
   static final String DIRECTORY_PREFIX = "warm-up-";
+  /**
+   * The file that marks a directory of the data directory as a run's: only a directory that has it is deleted, so that
+   * one of the user's named like it (the data directory may be shared with other things) is left alone.
+   */
+  static final String MARKER = "dashboard-warm-up";
 
   /** The recorded chain's expiration: listed by the recorded expirations. */
   private static final LocalDate EXPIRATION = LocalDate.of(2027, 1, 15);
@@ -182,7 +188,7 @@ final class WarmUp {
     try {
       Files.createDirectories(config.dataDir());
       deleteLeftovers(config.dataDir());
-      dir = Files.createTempDirectory(config.dataDir(), DIRECTORY_PREFIX);
+      dir = createDirectory(config.dataDir());
       try (RecordedTradier upstream = RecordedTradier.start();
           Database db = Database.open(dir.resolve("warm-up.duckdb"))) {
         DashboardApp.limit(db, config.duckdb());
@@ -259,13 +265,32 @@ final class WarmUp {
     return "W" + b.reverse();
   }
 
-  /** Deletes the directories of runs that did not end (the process was killed during one). */
+  /**
+   * Makes a run's directory in the data directory, with its {@link #MARKER}.
+   *
+   * @param dataDir the data directory
+   * @return the new directory
+   * @throws IOException if it cannot be made
+   */
+  static Path createDirectory(Path dataDir) throws IOException {
+    Path dir = Files.createTempDirectory(dataDir, DIRECTORY_PREFIX);
+    Files.writeString(dir.resolve(MARKER), "A temporary directory of the option chain dashboard's start-up warm-up "
+        + "(upstream.warm-up-requests), deleted when it ends or else by the next start.\n");
+    return dir;
+  }
+
+  /**
+   * Deletes the directories of runs that did not end (the process was killed during one): those with the
+   * {@link #MARKER}, never another directory named like them nor a symbolic link.
+   */
   private static void deleteLeftovers(Path dataDir) throws IOException {
     if (!Files.isDirectory(dataDir)) {
       return;
     }
     try (Stream<Path> entries = Files.list(dataDir)) {
-      entries.filter(p -> p.getFileName().toString().startsWith(DIRECTORY_PREFIX) && Files.isDirectory(p))
+      entries.filter(p -> p.getFileName().toString().startsWith(DIRECTORY_PREFIX)
+              && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
+              && Files.isRegularFile(p.resolve(MARKER), LinkOption.NOFOLLOW_LINKS))
           .forEach(WarmUp::deleteQuietly);
     }
   }
