@@ -70,8 +70,6 @@ final class WarmUp {
    */
   static final String MARKER = "dashboard-warm-up";
 
-  /** The recorded chain's expiration: listed by the recorded expirations. */
-  private static final LocalDate EXPIRATION = LocalDate.of(2027, 1, 15);
   private static final int KINDS = 5;
   /** How long {@link Background#close} waits: a request of the run ends within its timeout, 2 s on loopback. */
   private static final Duration STOP_WAIT = Duration.ofSeconds(5);
@@ -189,7 +187,8 @@ final class WarmUp {
       Files.createDirectories(config.dataDir());
       deleteLeftovers(config.dataDir());
       dir = createDirectory(config.dataDir());
-      try (RecordedTradier upstream = RecordedTradier.start();
+      // its expirations lie ahead of today, as a dashboard view needs (the recorded ones would be past one day)
+      try (RecordedTradier upstream = RecordedTradier.start(LocalDate.ofInstant(clock.now(), ZoneOffset.UTC));
           Database db = Database.open(dir.resolve("warm-up.duckdb"))) {
         DashboardApp.limit(db, config.duckdb());
         MarketCache cache = new MarketCache(db);
@@ -213,7 +212,7 @@ final class WarmUp {
                 stopped = Optional.of("the time limit of " + limit.toMillis() + " ms passed");
                 break;
               }
-              json.writeValueAsBytes(request(market, clock, done));
+              json.writeValueAsBytes(request(market, clock, upstream.expiration(), done));
               done++;
             }
           } finally {
@@ -232,7 +231,7 @@ final class WarmUp {
   }
 
   /** Request {@code i}: one of the five kinds, for a symbol of its own (each a miss, so each calls the upstream). */
-  private static Object request(MarketDataService market, BreakerClock clock, int i) {
+  private static Object request(MarketDataService market, BreakerClock clock, LocalDate expiration, int i) {
     String symbol = symbol(i);
     LocalDate today = LocalDate.ofInstant(clock.now(), ZoneOffset.UTC);
     switch (i % KINDS) {
@@ -241,7 +240,7 @@ final class WarmUp {
       case 1:
         return sourced(market.expirations(symbol));
       case 2:
-        Sourced<OptionChain> chain = market.chain(symbol, EXPIRATION);
+        Sourced<OptionChain> chain = market.chain(symbol, expiration);
         return Json.sourced(chain, Json.chain(chain.data(), today));
       case 3:
         return sourced(market.history(symbol, Interval.DAILY, today.minusYears(1), today));

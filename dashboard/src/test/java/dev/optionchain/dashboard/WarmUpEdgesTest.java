@@ -2,19 +2,29 @@ package dev.optionchain.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.optionchain.breaker.testing.ManualClock;
 import dev.optionchain.dashboard.cache.Database;
 import dev.optionchain.dashboard.config.DashboardConfig;
 import dev.optionchain.dashboard.web.Json;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The start-up warm-up where it meets what is not its own: a data directory shared with other things, and the
- * directories of earlier runs. The warm-up itself runs for real (its recorded upstream, a DuckDB file).
+ * The start-up warm-up where it meets what is not its own: a data directory shared with other things, the directories
+ * of earlier runs, and the years after its answers were recorded. The warm-up itself runs for real (its recorded
+ * upstream, a DuckDB file); what it writes is read back from the mapper it is given.
  */
 class WarmUpEdgesTest {
 
@@ -58,7 +68,69 @@ class WarmUpEdgesTest {
     }
   }
 
+  @Test
+  void warmsEveryPartOfTheDashboardViewYearsAfterTheRecording() throws Exception {
+    // the recorded expirations run to January 2029: a view asked after that found none ahead, and so no chain
+    ManualClock clock = new ManualClock(Instant.parse("2030-06-03T15:00:00Z"));
+    Written json = new Written();
+
+    WarmUp.Result r = WarmUp.run(config(), clock, json, 5, LIMIT);
+
+    assertThat(r.stopped()).isEmpty();
+    JsonNode view = json.document("WE"); // request 4: the dashboard view
+    assertThat(view.path("expiration").isTextual()).as("an expiration ahead: %s", view.path("expiration")).isTrue();
+    assertThat(LocalDate.parse(view.path("expiration").asText())).isAfterOrEqualTo(LocalDate.of(2030, 6, 3));
+    for (String part : List.of("quote", "info", "expirations", "chain", "history")) {
+      assertThat(view.path(part).path("status").asText()).as(part).isEqualTo("live");
+    }
+    assertThat(view.path("chain").path("data").path("rows").size()).isPositive();
+    JsonNode chain = json.document("WC"); // request 2: an option chain
+    assertThat(chain.path("source").asText()).isEqualTo("live");
+    assertThat(chain.path("data").path("daysToExpiry").asLong()).as("an expiration ahead").isPositive();
+  }
+
   private DashboardConfig config() {
     return TestDashboards.config(dataDir, Map.of());
+  }
+
+  /** The API's mapper, keeping what it writes: the method used ({@code string} or {@code bytes}) and the text. */
+  static final class Written extends ObjectMapper {
+    private static final long serialVersionUID = 1L;
+    private static final ObjectMapper READER = new ObjectMapper();
+
+    final List<String> methods = new ArrayList<>();
+    final List<String> texts = new ArrayList<>();
+
+    Written() {
+      super(Json.mapper());
+    }
+
+    @Override
+    public synchronized String writeValueAsString(Object value) throws JsonProcessingException {
+      String text = super.writeValueAsString(value);
+      methods.add("string");
+      texts.add(text);
+      return text;
+    }
+
+    @Override
+    public synchronized byte[] writeValueAsBytes(Object value) throws JsonProcessingException {
+      byte[] bytes = super.writeValueAsBytes(value);
+      methods.add("bytes");
+      texts.add(new String(bytes, StandardCharsets.UTF_8));
+      return bytes;
+    }
+
+    /** The document written for {@code symbol}: a view names it at the top, any other answer in its data. */
+    synchronized JsonNode document(String symbol) throws JsonProcessingException {
+      for (String text : texts) {
+        JsonNode doc = READER.readTree(text);
+        if (symbol.equals(doc.path("symbol").asText()) || symbol.equals(doc.path("data").path("symbol").asText())
+            || symbol.equals(doc.path("data").path("underlying").asText())) {
+          return doc;
+        }
+      }
+      throw new AssertionError("nothing written for " + symbol + " in " + texts.size() + " documents");
+    }
   }
 }

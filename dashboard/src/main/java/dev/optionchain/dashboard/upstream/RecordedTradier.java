@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.server.Handler;
@@ -26,7 +28,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * expirations, option chains (with greeks) and daily history, in Tradier's documented forms, recorded from the
  * embedded simulator (AAPL on a trading day). An answer is made the one asked for: the recorded symbol is replaced by
  * the one asked, and a chain's expiration by the one asked, so that every symbol and every expiration gets an answer
- * the client accepts. Any other path is a 404. Headers as Tradier sends them, rate-limit headers included.
+ * the client accepts. The expirations listed are the recorded ones moved by whole weeks to lie ahead of the day it is
+ * started for ({@link #start(LocalDate)}), so that the nearest expiration a dashboard view looks for exists in any
+ * year. Any other path is a 404. Headers as Tradier sends them, rate-limit headers included.
  *
  * <p>Jetty, the library of the service's own listener, with Nagle's algorithm off: an exchange waits for no delayed
  * acknowledgement. Its threads are daemons named {@code recorded-tradier}. Thread-safe; {@link #close()} stops it.
@@ -37,31 +41,50 @@ public final class RecordedTradier implements AutoCloseable {
   static final String RECORDED_SYMBOL = "AAPL";
   /** The expiration of the recorded chain. */
   static final LocalDate RECORDED_EXPIRATION = LocalDate.of(2027, 1, 15);
+  /** The first expiration the recorded expirations list. */
+  static final LocalDate FIRST_RECORDED_EXPIRATION = LocalDate.of(2026, 12, 4);
 
   private static final String QUOTES = "/v1/markets/quotes";
   private static final String EXPIRATIONS = "/v1/markets/options/expirations";
   private static final String CHAINS = "/v1/markets/options/chains";
   private static final String HISTORY = "/v1/markets/history";
   private static final DateTimeFormatter OCC_DATE = DateTimeFormatter.ofPattern("yyMMdd");
+  private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
 
   private final Server server;
   private final URI baseUrl;
+  private final LocalDate expiration;
 
-  private RecordedTradier(Server server, URI baseUrl) {
+  private RecordedTradier(Server server, URI baseUrl, LocalDate expiration) {
     this.server = server;
     this.baseUrl = baseUrl;
+    this.expiration = expiration;
   }
 
   /**
-   * Starts one.
+   * Starts one that lists the expirations as recorded, the first on 2026-12-04.
    *
    * @return the running server
    * @throws IOException if a recording cannot be read or the server cannot start
    */
   public static RecordedTradier start() throws IOException {
+    return start(FIRST_RECORDED_EXPIRATION);
+  }
+
+  /**
+   * Starts one whose listed expirations lie ahead of {@code today}: the recorded ones, moved by as many whole weeks as
+   * it takes for the first to be {@code today} or later (none when it already is).
+   *
+   * @param today the service's today (UTC)
+   * @return the running server
+   * @throws IOException if a recording cannot be read or the server cannot start
+   */
+  public static RecordedTradier start(LocalDate today) throws IOException {
+    long weeks = Math.max(0, Math.floorDiv(ChronoUnit.DAYS.between(FIRST_RECORDED_EXPIRATION, today) + 6, 7));
     Map<String, String> recordings = Map.of(
         QUOTES, resource("quotes.json"),
-        EXPIRATIONS, resource("expirations.json"),
+        EXPIRATIONS, DATE.matcher(resource("expirations.json"))
+            .replaceAll(d -> LocalDate.parse(d.group()).plusWeeks(weeks).toString()),
         CHAINS, resource("chains.json"),
         HISTORY, resource("history.json"));
     QueuedThreadPool threads = new QueuedThreadPool(8, 2);
@@ -80,7 +103,17 @@ public final class RecordedTradier implements AutoCloseable {
       throw new IOException("cannot start the recorded Tradier: " + e, e);
     }
     String host = connector.getHost().contains(":") ? "[" + connector.getHost() + "]" : connector.getHost();
-    return new RecordedTradier(server, URI.create("http://" + host + ":" + connector.getLocalPort()));
+    return new RecordedTradier(server, URI.create("http://" + host + ":" + connector.getLocalPort()),
+        RECORDED_EXPIRATION.plusWeeks(weeks));
+  }
+
+  /**
+   * Returns an expiration it lists, some weeks after the first, whose chain it answers like any other.
+   *
+   * @return the recorded chain's expiration, moved as the listed ones are
+   */
+  public LocalDate expiration() {
+    return expiration;
   }
 
   /**
