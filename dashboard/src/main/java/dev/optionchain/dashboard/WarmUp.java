@@ -212,7 +212,9 @@ final class WarmUp {
                 stopped = Optional.of("the time limit of " + limit.toMillis() + " ms passed");
                 break;
               }
-              json.writeValueAsBytes(request(market, clock, upstream.expiration(), done));
+              // as the API's ctx.json(...) does (Javalin's JsonMapper.toJsonString): Jackson's writer-based
+              // generator, which is other code than the UTF-8 one of writeValueAsBytes
+              json.writeValueAsString(request(market, clock, upstream.expiration(), done));
               done++;
             }
           } finally {

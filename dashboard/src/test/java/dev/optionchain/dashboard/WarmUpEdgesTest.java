@@ -9,6 +9,7 @@ import dev.optionchain.breaker.testing.ManualClock;
 import dev.optionchain.dashboard.cache.Database;
 import dev.optionchain.dashboard.config.DashboardConfig;
 import dev.optionchain.dashboard.web.Json;
+import io.javalin.json.JavalinJackson;
 import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -87,6 +88,20 @@ class WarmUpEdgesTest {
     JsonNode chain = json.document("WC"); // request 2: an option chain
     assertThat(chain.path("source").asText()).isEqualTo("live");
     assertThat(chain.path("data").path("daysToExpiry").asLong()).as("an expiration ahead").isPositive();
+  }
+
+  @Test
+  void writesItsAnswersTheWayTheApiDoes() throws Exception {
+    // what the API runs for ctx.json(answer): Javalin hands it to the JsonMapper's toJsonString
+    Written api = new Written();
+    new JavalinJackson(api, false).toJsonString(Map.of("symbol", "AAPL"), Map.class);
+    Written json = new Written();
+
+    WarmUp.Result r = WarmUp.run(config(), TestDashboards.clock(), json, 5, LIMIT);
+
+    assertThat(r.stopped()).isEmpty();
+    assertThat(json.methods).as("Jackson's writer-based generator, not its UTF-8 one: other code to compile")
+        .hasSize(5).containsOnly(api.methods.get(0));
   }
 
   private DashboardConfig config() {
