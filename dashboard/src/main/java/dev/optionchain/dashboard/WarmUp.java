@@ -30,6 +30,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,9 +56,9 @@ import org.slf4j.LoggerFactory;
  * of the service's state is touched: not its breakers, budget, metrics, SLA history, caches, nor the fleet. Not
  * warmed: TLS (the loopback server speaks plain HTTP), the listener (its own traffic warms it), and the error paths.
  *
- * <p>A run ends early, with the reason in its {@link Result}, when its time limit passes, the calling thread is
- * interrupted, or anything fails (the answers are fixed, so a failure is a bug); it never throws for those. Not
- * thread-safe: one run at a time, on the starting thread.
+ * <p>A run ends early, with the reason in its {@link Result}, when its time limit passes, it is stopped
+ * ({@link Background#close}), the calling thread is interrupted, or anything fails (the answers are fixed, so a
+ * failure is a bug); it never throws for those. A run is made on one thread ({@link #start}: a thread of its own).
  */
 final class WarmUp {
 
@@ -73,6 +75,8 @@ final class WarmUp {
   private static final int KINDS = 5;
   /** How long {@link Background#close} waits: a request of the run ends within its timeout, 2 s on loopback. */
   private static final Duration STOP_WAIT = Duration.ofSeconds(5);
+  /** Why a run stopped by {@link Background#close} stopped. */
+  static final String CLOSING = "the service is closing";
 
   private WarmUp() {}
 
@@ -102,11 +106,13 @@ final class WarmUp {
    */
   static Background start(DashboardConfig config, BreakerClock clock, ObjectMapper json, int requests,
       Duration limit) {
-    FutureTask<Result> task = new FutureTask<>(() -> logged(run(config, clock, json, requests, limit), requests));
+    AtomicBoolean stop = new AtomicBoolean();
+    FutureTask<Result> task =
+        new FutureTask<>(() -> logged(run(config, clock, json, requests, limit, stop::get), requests));
     Thread thread = new Thread(task, "warm-up");
     thread.setDaemon(true);
     thread.start();
-    return new Background(thread, task);
+    return new Background(thread, task, stop);
   }
 
   private static Result logged(Result r, int requests) {
@@ -114,6 +120,9 @@ final class WarmUp {
       LOG.info("warmed up: {} requests through a throwaway copy of the upstream path against recorded answers on a "
           + "loopback port in {} ms (upstream.warm-up-requests; the upstream was not called)", r.requests(),
           r.took().toMillis());
+    } else if (r.stopped().get().equals(CLOSING)) {
+      LOG.info("warm-up stopped after {} of {} requests in {} ms: {}", r.requests(), requests, r.took().toMillis(),
+          CLOSING);
     } else {
       LOG.warn("warm-up stopped after {} of {} requests in {} ms: {}", r.requests(), requests, r.took().toMillis(),
           r.stopped().get());
@@ -125,10 +134,12 @@ final class WarmUp {
   static final class Background implements AutoCloseable {
     private final Thread thread;
     private final FutureTask<Result> task;
+    private final AtomicBoolean stop;
 
-    private Background(Thread thread, FutureTask<Result> task) {
+    private Background(Thread thread, FutureTask<Result> task, AtomicBoolean stop) {
       this.thread = thread;
       this.task = task;
+      this.stop = stop;
     }
 
     /** @return true once the run has ended, whether it made all its requests or stopped early */
@@ -150,10 +161,14 @@ final class WarmUp {
       }
     }
 
-    /** Stops the run (it ends after the request in progress) and waits a few seconds at most for its thread. */
+    /**
+     * Stops the run (it ends after the request in progress, {@link #CLOSING}) and waits a few seconds at most for its
+     * thread. Without an interrupt: one would reach the waits of its cleanup (DuckDB's, Jetty's), which then report
+     * failures, and cut short Jetty's orderly stop, which then waits seconds for its selector thread.
+     */
     @Override
     public void close() throws InterruptedException {
-      thread.interrupt();
+      stop.set(true);
       thread.join(STOP_WAIT.toMillis());
     }
   }
@@ -170,6 +185,12 @@ final class WarmUp {
    * @throws IllegalArgumentException if {@code requests} is negative or {@code limit} not positive
    */
   static Result run(DashboardConfig config, BreakerClock clock, ObjectMapper json, int requests, Duration limit) {
+    return run(config, clock, json, requests, limit, () -> false);
+  }
+
+  /** {@link #run(DashboardConfig, BreakerClock, ObjectMapper, int, Duration)}, until {@code stop} says to stop. */
+  private static Result run(DashboardConfig config, BreakerClock clock, ObjectMapper json, int requests,
+      Duration limit, BooleanSupplier stop) {
     if (requests < 0) {
       throw new IllegalArgumentException("requests must be 0 or more, was " + requests);
     }
@@ -204,6 +225,10 @@ final class WarmUp {
           try {
             long limitNanos = limit.toNanos();
             while (done < requests) {
+              if (stop.getAsBoolean()) {
+                stopped = Optional.of(CLOSING);
+                break;
+              }
               if (Thread.currentThread().isInterrupted()) {
                 stopped = Optional.of("interrupted");
                 break;

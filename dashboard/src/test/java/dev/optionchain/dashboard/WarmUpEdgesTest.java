@@ -2,6 +2,7 @@ package dev.optionchain.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -104,6 +105,33 @@ class WarmUpEdgesTest {
         .hasSize(5).containsOnly(api.methods.get(0));
   }
 
+  @Test
+  void closedWhileRunningItStopsQuietlyAndLeavesNothing() throws Exception {
+    // a service closed during its warm-up (a start that failed on a taken port, a restart): no failure to report
+    try (LogCapture logs = LogCapture.start()) {
+      int from = logs.size();
+      Written json = new Written();
+      WarmUp.Background run = WarmUp.start(config(), TestDashboards.clock(), json, 100_000, LIMIT);
+      long deadline = System.nanoTime() + LIMIT.toNanos();
+      while (json.count() < 10) {
+        assertThat(System.nanoTime()).as("the run makes its requests").isLessThan(deadline);
+        Thread.sleep(10);
+      }
+
+      run.close();
+
+      assertThat(run.ended()).isTrue();
+      assertThat(logs.eventsFrom(from)).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+          .extracting(e -> e.getThreadName() + " " + e.getLevel() + " " + e.getFormattedMessage()).isEmpty();
+      assertThat(run.await().stopped()).hasValue("the service is closing");
+      assertThat(Thread.getAllStackTraces().keySet()).filteredOn(Thread::isAlive)
+          .extracting(Thread::getName).noneMatch(name -> name.startsWith("recorded-tradier"));
+      try (var left = Files.list(dataDir)) {
+        assertThat(left).isEmpty();
+      }
+    }
+  }
+
   private DashboardConfig config() {
     return TestDashboards.config(dataDir, Map.of());
   }
@@ -134,6 +162,10 @@ class WarmUpEdgesTest {
       methods.add("bytes");
       texts.add(new String(bytes, StandardCharsets.UTF_8));
       return bytes;
+    }
+
+    synchronized int count() {
+      return texts.size();
     }
 
     /** The document written for {@code symbol}: a view names it at the top, any other answer in its data. */
