@@ -61,7 +61,10 @@ public final class DashboardApp implements AutoCloseable {
   /** Name of the cache file inside the data directory. */
   public static final String DATABASE_FILE = "market.duckdb";
 
-  /** The longest the start-up warm-up may take ({@link WarmUp}; it takes about half a second on two cores). */
+  /**
+   * The longest the start-up warm-up may take ({@link WarmUp}; its 300 requests take 1 to 2.5 s on two cores beside the
+   * rest of the start-up).
+   */
   static final Duration WARM_UP_LIMIT = Duration.ofSeconds(10);
 
   private final DashboardConfig config;

@@ -37,8 +37,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The start-up warm-up: before the service listens, its upstream path runs a few hundred times, so that the JIT has
- * compiled it before the first request needs it. The upstream is never called.
+ * The start-up warm-up: from the service's first moment, beside the rest of its start-up, its upstream path runs a few
+ * hundred times, so that the JIT has compiled it before the first request needs it. The server listens meanwhile and
+ * {@code /health/ready} answers 503 until the run has ended. The upstream is never called.
  *
  * <p>Why: under the upstream's budget (Tradier allows 120 calls a minute) the path from the service's memory to the
  * upstream and back runs at most twice a second, and the JVM compiles a method only after a few hundred runs. Without
