@@ -165,12 +165,17 @@ final class WarmUp {
     /**
      * Stops the run (it ends after the request in progress, {@link #CLOSING}) and waits a few seconds at most for its
      * thread. Without an interrupt: one would reach the waits of its cleanup (DuckDB's, Jetty's), which then report
-     * failures, and cut short Jetty's orderly stop, which then waits seconds for its selector thread.
+     * failures, and cut short Jetty's orderly stop, which then waits seconds for its selector thread. An interrupt of
+     * the closing thread ends the wait, and is kept in its interrupt status.
      */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
       stop.set(true);
-      thread.join(STOP_WAIT.toMillis());
+      try {
+        thread.join(STOP_WAIT.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
