@@ -10,6 +10,8 @@ import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.server.Handler;
@@ -43,6 +45,9 @@ public final class RecordedTradier implements AutoCloseable {
   private static final String CHAINS = "/v1/markets/options/chains";
   private static final String HISTORY = "/v1/markets/history";
   private static final DateTimeFormatter OCC_DATE = DateTimeFormatter.ofPattern("yyMMdd");
+  /** What an answer replaces: the symbol (group 1), with the expiration's OCC date (group 2), or the expiration. */
+  private static final Pattern RECORDED = Pattern.compile("(" + Pattern.quote(RECORDED_SYMBOL) + ")("
+      + RECORDED_EXPIRATION.format(OCC_DATE) + ")?|" + Pattern.quote(RECORDED_EXPIRATION.toString()));
 
   private final Server server;
   private final URI baseUrl;
@@ -155,22 +160,20 @@ public final class RecordedTradier implements AutoCloseable {
       return true;
     }
 
-    /** The recording, made the answer to this query. */
+    /**
+     * The recording, made the answer to this query: in one pass, so that what is written is never read again (a
+     * symbol that holds the recorded one, as AAPLX does, would be replaced a second time in the OCC symbols).
+     */
     private static String asked(String path, String recorded, Fields query) {
       String symbol = query.getValue(QUOTES.equals(path) ? "symbols" : "symbol");
       if (symbol == null || symbol.isEmpty()) {
         return recorded;
       }
-      if (CHAINS.equals(path)) {
-        String expiration = query.getValue("expiration");
-        if (expiration != null) {
-          LocalDate asked = LocalDate.parse(expiration);
-          recorded = recorded
-              .replace(RECORDED_SYMBOL + RECORDED_EXPIRATION.format(OCC_DATE), symbol + asked.format(OCC_DATE))
-              .replace(RECORDED_EXPIRATION.toString(), asked.toString());
-        }
-      }
-      return recorded.replace(RECORDED_SYMBOL, symbol);
+      String expiration = CHAINS.equals(path) ? query.getValue("expiration") : null;
+      LocalDate asked = expiration == null ? RECORDED_EXPIRATION : LocalDate.parse(expiration);
+      return RECORDED.matcher(recorded).replaceAll(m -> Matcher.quoteReplacement(m.group(1) != null
+          ? symbol + (m.group(2) == null ? "" : asked.format(OCC_DATE))
+          : asked.toString()));
     }
   }
 }

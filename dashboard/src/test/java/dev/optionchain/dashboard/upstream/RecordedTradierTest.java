@@ -157,6 +157,25 @@ class RecordedTradierTest {
   }
 
   @Test
+  void aSymbolThatHoldsTheRecordedOneIsWrittenOnceInEachOccSymbol() {
+    // the recorded symbol is replaced in one pass: a second pass over the answer would find it again inside the
+    // asked symbol it has just written (AAPLX261218... became AAPLXX261218...)
+    for (String symbol : new String[] {"AAPLX", "XAAPL", "AAPL"}) {
+      for (LocalDate expiration : List.of(LocalDate.of(2026, 12, 18), RecordedTradier.RECORDED_EXPIRATION)) {
+        OptionChain chain = client.chain(symbol, expiration, TIMEOUT);
+        assertThat(chain.contracts()).as("%s %s", symbol, expiration).isNotEmpty();
+        for (OptionContract c : chain.contracts()) {
+          assertThat(c.symbol()).as("%s %s", symbol, expiration)
+              .matches(symbol + expiration.format(OCC_DATE) + "[CP]\\d{8}");
+          assertThat(c.root()).isEqualTo(symbol);
+          assertThat(c.underlying()).isEqualTo(symbol);
+        }
+      }
+      assertThat(client.quote(symbol, TIMEOUT).symbol()).isEqualTo(symbol);
+    }
+  }
+
+  @Test
   void theHistoryParsesIntoDailyBarsOfTheSymbolAsked() {
     LocalDate end = LocalDate.of(2026, 12, 4);
     PriceHistory h = client.history("MSFT", Interval.DAILY, end.minusYears(1), end, TIMEOUT);
