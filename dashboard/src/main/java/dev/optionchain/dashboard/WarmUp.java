@@ -54,8 +54,8 @@ import org.slf4j.LoggerFactory;
  * plain HTTP), the listener (its own traffic warms it), and the error paths.
  *
  * <p>A run ends early, with the reason in its {@link Result}, when its time limit passes, the calling thread is
- * interrupted, or anything fails (the answers are fixed, so a failure is a bug); it never throws for those. Not
- * thread-safe: one run at a time, on the starting thread.
+ * interrupted (the interrupt is kept; an interrupted thread starts nothing), or anything fails (the answers are
+ * fixed, so a failure is a bug); it never throws for those. Not thread-safe: one run at a time, on the starting thread.
  */
 final class WarmUp {
 
@@ -176,8 +176,12 @@ final class WarmUp {
     if (requests == 0) {
       return new Result(0, Duration.ZERO, Optional.empty());
     }
+    if (Thread.currentThread().isInterrupted()) { // stopped before it began: start nothing only to stop it
+      return new Result(0, Duration.ofNanos(System.nanoTime() - start), Optional.of("interrupted"));
+    }
     int done = 0;
     Optional<String> stopped = Optional.empty();
+    boolean interrupted = false;
     Path dir = null;
     try {
       Files.createDirectories(config.dataDir());
@@ -211,6 +215,10 @@ final class WarmUp {
               done++;
             }
           } finally {
+            // cleared while what the run started stops, and set again at the end: on an interrupted thread Jetty's
+            // stop waits out half its stop timeout (2.5 s) and swallows the interrupt, and DuckDB's close gives up
+            // waiting for its reads and writes
+            interrupted = Thread.interrupted();
             market.close();
           }
         }
@@ -220,6 +228,9 @@ final class WarmUp {
     } finally {
       if (dir != null) {
         deleteQuietly(dir);
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
     return new Result(done, Duration.ofNanos(System.nanoTime() - start), stopped);

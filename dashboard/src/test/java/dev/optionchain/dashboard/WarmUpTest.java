@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import dev.optionchain.breaker.testing.ManualClock;
 import dev.optionchain.dashboard.config.DashboardConfig;
 import dev.optionchain.dashboard.market.Requests;
@@ -201,34 +203,49 @@ class WarmUpTest {
       }
     };
     AtomicReference<WarmUp.Result> result = new AtomicReference<>();
+    AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
     Thread t = new Thread(() -> {
       result.set(WarmUp.run(config(), clock, json, 1_000, LIMIT));
+      stillInterrupted.set(Thread.currentThread().isInterrupted());
     }, "interrupted-warm-up-test");
-    t.start();
-    t.join(PATIENCE.toMillis());
-
-    assertThat(t.isAlive()).isFalse();
+    try (LogCapture logs = LogCapture.start()) {
+      t.start();
+      t.join(PATIENCE.toMillis());
+      assertThat(t.isAlive()).isFalse();
+      // what it started stops as on any other day: on an interrupted thread DuckDB's close gives up waiting for
+      // its reads and writes (and says so), and Jetty's stop waits out half its stop timeout (2.5 s) and swallows
+      // the interrupt
+      assertThat(logs.eventsFrom(0).stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+          .filter(e -> e.getThreadName().equals("interrupted-warm-up-test")
+              || e.getThreadName().startsWith("recorded-tradier")).map(ILoggingEvent::getFormattedMessage))
+          .as("warnings of what the run started, while it stopped").isEmpty();
+    }
     assertThat(result.get().requests()).isEqualTo(3);
     assertThat(result.get().stopped()).contains("interrupted");
+    assertThat(stillInterrupted.get()).as("the interrupt is kept for the caller").isTrue();
     assertThat(tree(dataDir)).isEmpty();
   }
 
   @Test
-  void aThreadInterruptedBeforeTheRunStartsRunsNothing() throws Exception {
+  void aThreadInterruptedBeforeTheRunStartsNothing() throws Exception {
+    Files.createDirectories(dataDir.resolve("warm-up-1"));
     Recording json = new Recording();
     AtomicReference<WarmUp.Result> result = new AtomicReference<>();
+    AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
     Thread t = new Thread(() -> {
       Thread.currentThread().interrupt();
       result.set(WarmUp.run(config(), clock, json, 1_000, LIMIT));
+      stillInterrupted.set(Thread.currentThread().isInterrupted());
     }, "interrupted-warm-up-test");
     t.start();
     t.join(PATIENCE.toMillis());
 
     assertThat(t.isAlive()).isFalse();
     assertThat(result.get().requests()).isZero();
-    assertThat(result.get().stopped()).isPresent();
+    assertThat(result.get().stopped()).as("not a failure to start its server").contains("interrupted");
+    assertThat(stillInterrupted.get()).isTrue();
     assertThat(json.answers).isEmpty();
-    assertThat(tree(dataDir)).isEmpty();
+    assertThat(tree(dataDir)).as("nothing touched").containsExactly(Path.of("warm-up-1"));
   }
 
   @Test
@@ -326,12 +343,17 @@ class WarmUpTest {
       assertThat(running.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("5 requests answered").isTrue();
       assertThat(b.ended()).isFalse();
 
+      int before = logs.size();
       assertTimeoutPreemptively(PATIENCE, b::close);
+      assertThat(logs.eventsFrom(before).stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+          .filter(e -> !e.getLoggerName().equals(WarmUp.class.getName())).map(ILoggingEvent::getFormattedMessage))
+          .as("warnings of what the run started, while it stopped").isEmpty();
 
       assertThat(b.ended()).isTrue();
       WarmUp.Result r = b.await();
       assertThat(r.requests()).isBetween(5, 99_999);
-      assertThat(r.stopped()).contains("interrupted");
+      // between two requests "interrupted"; during one, the request's own failure, which says so
+      assertThat(r.stopped()).hasValueSatisfying(s -> assertThat(s).contains("interrupted"));
       assertThat(logs.text()).contains("warm-up stopped after " + r.requests() + " of 100000 requests")
           .contains("interrupted");
     }
