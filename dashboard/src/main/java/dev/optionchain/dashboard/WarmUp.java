@@ -98,7 +98,14 @@ final class WarmUp {
    */
   static Background start(DashboardConfig config, BreakerClock clock, ObjectMapper json, int requests,
       Duration limit) {
-    FutureTask<Result> task = new FutureTask<>(() -> logged(run(config, clock, json, requests, limit), requests));
+    FutureTask<Result> task = new FutureTask<>(() -> {
+      try {
+        return logged(run(config, clock, json, requests, limit), requests);
+      } catch (Error e) { // run returns every exception as its reason; this ends the run unseen but for the log
+        LOG.error("warm-up failed: {}", e.toString(), e);
+        throw e;
+      }
+    });
     Thread thread = new Thread(task, "warm-up");
     thread.setDaemon(true);
     thread.start();

@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -356,6 +357,33 @@ class WarmUpTest {
       assertThat(r.stopped()).hasValueSatisfying(s -> assertThat(s).contains("interrupted"));
       assertThat(logs.text()).contains("warm-up stopped after " + r.requests() + " of 100000 requests")
           .contains("interrupted");
+    }
+    assertThat(tree(dataDir)).isEmpty();
+  }
+
+  @Test
+  void anErrorInTheBackgroundIsLoggedAndEndsTheRun() throws Exception {
+    // run contains every exception in its result; an Error (a bug, out of memory, a class that fails to load) passes
+    // through it, and the service only asks whether the run has ended: the log is where an operator sees it
+    Recording json = new Recording();
+    json.after = n -> {
+      if (n == 3) {
+        throw new AssertionError("the warm-up's bug");
+      }
+    };
+    try (LogCapture logs = LogCapture.start()) {
+      WarmUp.Background b = WarmUp.start(config(), clock, json, 1_000, LIMIT);
+      WarmUp.Result r = b.await();
+      assertThat(b.ended()).isTrue();
+      assertThat(r.stopped()).hasValueSatisfying(s -> assertThat(s).contains("the warm-up's bug"));
+      List<ILoggingEvent> events = logs.eventsFrom(0);
+      List<String> lines = logs.linesFrom(0);
+      List<String> errors = IntStream.range(0, events.size())
+          .filter(i -> events.get(i).getLevel().isGreaterOrEqual(Level.ERROR)).mapToObj(lines::get)
+          .collect(Collectors.toList());
+      assertThat(errors).as("an operator must see that the warm-up failed, and where").singleElement()
+          .satisfies(line -> assertThat(line).contains("warm-up").contains("the warm-up's bug")
+              .contains("WarmUpTest"));
     }
     assertThat(tree(dataDir)).isEmpty();
   }
