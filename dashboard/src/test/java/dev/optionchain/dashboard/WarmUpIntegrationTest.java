@@ -14,6 +14,9 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -51,9 +54,12 @@ class WarmUpIntegrationTest {
 
   @Test
   void theServiceIsReadyOnceTheWarmUpHasEndedAndTheWarmUpTouchedNothingOfTheService() throws Exception {
-    try (DashboardApp app = TestDashboards.start(dataDir, clock, Map.of("upstream.warm-up-requests", "60"))) {
+    try (LogCapture logs = LogCapture.start();
+        DashboardApp app = TestDashboards.start(dataDir, clock, Map.of("upstream.warm-up-requests", "60"))) {
       Api api = new Api(app.url());
       awaitReady(api);
+      assertThat(logs.text()).as("ready only once the warm-up has ended (it logs before it ends)")
+          .contains("warmed up: 60 requests");
       assertThat(warmUpDirectories()).as("its temporary directory is gone once it has ended").isEmpty();
 
       JsonNode endpoints = api.get("/api/sim/stats").json().path("endpoints");
@@ -130,6 +136,29 @@ class WarmUpIntegrationTest {
   }
 
   @Test
+  void theWarmUpWritesEachKindAsTheApiWritesIt() {
+    // the warm-up is worth what it runs: the serializers of the API's answers, field for field (a field the API
+    // adds and the warm-up's answer lacks would be left cold)
+    try (DashboardApp app = TestDashboards.start(dataDir, clock, Map.of())) {
+      Api api = new Api(app.url());
+      LocalDate today = LocalDate.ofInstant(clock.now(), ZoneOffset.UTC);
+      String expiration = api.get("/api/options/AAPL/expirations").json().path("data").path("dates").get(0).asText();
+      List<Api.Response> answers = List.of(api.get("/api/quote/AAPL"), api.get("/api/options/AAPL/expirations"),
+          api.get("/api/options/AAPL?expiration=" + expiration),
+          api.get("/api/history/AAPL?interval=daily&start=" + today.minusYears(1) + "&end=" + today),
+          api.get("/api/dashboard/AAPL"));
+      WarmUpTest.Recording json = new WarmUpTest.Recording();
+      WarmUp.Result r = WarmUp.run(TestDashboards.config(dataDir.resolve("elsewhere"), Map.of()), clock, json, 5,
+          Duration.ofMinutes(1));
+      assertThat(r.stopped()).isEmpty();
+      for (int i = 0; i < 5; i++) {
+        assertThat(answers.get(i).status()).as("%s", answers.get(i)).isEqualTo(200);
+        assertSameFields("kind " + i, answers.get(i).json(), json.answers.get(i));
+      }
+    }
+  }
+
+  @Test
   void theDirectoryOfAKilledStartIsDeletedByTheNext() throws IOException {
     Path killed = Files.createDirectories(dataDir.resolve("warm-up-999"));
     Files.writeString(killed.resolve("warm-up.duckdb"), "what a killed start left");
@@ -171,6 +200,22 @@ class WarmUpIntegrationTest {
       assertThatThrownBy(() -> TestDashboards.start(dataDir, clock, Map.of("upstream.warm-up-requests", "100000",
           "server.host", "127.0.0.1", "server.port", Integer.toString(taken.getLocalPort()))))
           .isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot listen");
+    }
+  }
+
+  /** Fails unless {@code warmUp} has {@code api}'s fields, in order, at every level where both have an object. */
+  private static void assertSameFields(String where, JsonNode api, JsonNode warmUp) {
+    if (api.isObject() && warmUp.isObject()) {
+      List<String> apiFields = new ArrayList<>();
+      api.fieldNames().forEachRemaining(apiFields::add);
+      List<String> warmUpFields = new ArrayList<>();
+      warmUp.fieldNames().forEachRemaining(warmUpFields::add);
+      assertThat(warmUpFields).as("the fields of %s", where).isEqualTo(apiFields);
+      for (String f : apiFields) {
+        assertSameFields(where + "." + f, api.get(f), warmUp.get(f));
+      }
+    } else if (api.isArray() && warmUp.isArray() && api.size() > 0 && warmUp.size() > 0) {
+      assertSameFields(where + "[0]", api.get(0), warmUp.get(0));
     }
   }
 
