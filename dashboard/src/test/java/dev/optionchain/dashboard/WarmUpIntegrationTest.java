@@ -48,7 +48,7 @@ class WarmUpIntegrationTest {
 
   @AfterEach
   void nothingOfAWarmUpIsLeft() throws Exception {
-    assertThat(WarmUpTest.awaitNoThreads()).as("threads of a warm-up after the test").isEmpty();
+    assertThat(WarmUpThreads.awaitNone()).as("threads of a warm-up after the test").isEmpty();
     assertThat(warmUpDirectories()).as("warm-up directories after the test").isEmpty();
   }
 
@@ -147,7 +147,7 @@ class WarmUpIntegrationTest {
           api.get("/api/options/AAPL?expiration=" + expiration),
           api.get("/api/history/AAPL?interval=daily&start=" + today.minusYears(1) + "&end=" + today),
           api.get("/api/dashboard/AAPL"));
-      WarmUpTest.Recording json = new WarmUpTest.Recording();
+      RecordingMapper json = new RecordingMapper();
       WarmUp.Result r = WarmUp.run(TestDashboards.config(dataDir.resolve("elsewhere"), Map.of()), clock, json, 5,
           Duration.ofMinutes(1));
       assertThat(r.stopped()).isEmpty();

@@ -4,17 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import dev.optionchain.breaker.testing.ManualClock;
 import dev.optionchain.dashboard.config.DashboardConfig;
 import dev.optionchain.dashboard.market.Requests;
-import dev.optionchain.dashboard.web.Json;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,11 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.IntConsumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -58,12 +52,12 @@ class WarmUpTest {
 
   @AfterEach
   void nothingOfAWarmUpIsLeftRunning() throws InterruptedException {
-    assertThat(awaitNoThreads()).as("threads of a warm-up after the test").isEmpty();
+    assertThat(WarmUpThreads.awaitNone()).as("threads of a warm-up after the test").isEmpty();
   }
 
   @Test
   void eachRequestRunsTheHappyPathOfItsKindForASymbolOfItsOwn() {
-    Recording json = new Recording();
+    RecordingMapper json = new RecordingMapper();
     WarmUp.Result r = WarmUp.run(config(), clock, json, 25, LIMIT);
 
     assertThat(r.requests()).isEqualTo(25);
@@ -122,7 +116,7 @@ class WarmUpTest {
     Files.writeString(dataDir.resolve("other").resolve("deeper").resolve("x.bin"), "x");
     Set<Path> before = tree(dataDir);
 
-    WarmUp.Result r = WarmUp.run(config(), clock, new Recording(), 10, LIMIT);
+    WarmUp.Result r = WarmUp.run(config(), clock, new RecordingMapper(), 10, LIMIT);
 
     assertThat(r.stopped()).isEmpty();
     assertThat(tree(dataDir)).isEqualTo(before);
@@ -139,7 +133,7 @@ class WarmUpTest {
     Files.createDirectories(dataDir.resolve("my-warm-up-1"));
     Files.createDirectories(dataDir.resolve("warmup-1"));
 
-    WarmUp.Result r = WarmUp.run(config(), clock, new Recording(), 5, LIMIT);
+    WarmUp.Result r = WarmUp.run(config(), clock, new RecordingMapper(), 5, LIMIT);
 
     assertThat(r.stopped()).isEmpty();
     try (Stream<Path> left = Files.list(dataDir)) {
@@ -152,20 +146,20 @@ class WarmUpTest {
   void zeroRequestsStartNothingAndCreateNoDirectory() {
     Path notYet = dataDir.resolve("not-yet");
     DashboardConfig config = TestDashboards.config(notYet, Map.of());
-    Recording json = new Recording();
+    RecordingMapper json = new RecordingMapper();
 
     WarmUp.Result r = WarmUp.run(config, clock, json, 0, LIMIT);
 
     assertThat(r).isEqualTo(new WarmUp.Result(0, Duration.ZERO, Optional.empty()));
     assertThat(json.answers).isEmpty();
     assertThat(notYet).doesNotExist();
-    assertThat(threads()).isEmpty();
+    assertThat(WarmUpThreads.alive()).isEmpty();
   }
 
   @Test
   void aMissingDataDirectoryIsCreatedAndLeftEmpty() throws IOException {
     Path notYet = dataDir.resolve("a").resolve("b");
-    WarmUp.Result r = WarmUp.run(TestDashboards.config(notYet, Map.of()), clock, new Recording(), 5, LIMIT);
+    WarmUp.Result r = WarmUp.run(TestDashboards.config(notYet, Map.of()), clock, new RecordingMapper(), 5, LIMIT);
     assertThat(r.requests()).isEqualTo(5);
     assertThat(notYet).isDirectory();
     assertThat(tree(notYet)).isEmpty();
@@ -174,20 +168,20 @@ class WarmUpTest {
   @Test
   void aNegativeCountOrANonPositiveLimitIsRefused() {
     DashboardConfig config = config();
-    assertThatThrownBy(() -> WarmUp.run(config, clock, new Recording(), -1, LIMIT))
+    assertThatThrownBy(() -> WarmUp.run(config, clock, new RecordingMapper(), -1, LIMIT))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("requests").hasMessageContaining("-1");
     for (Duration bad : new Duration[] {Duration.ZERO, Duration.ofNanos(-1), Duration.ofDays(-1), null}) {
-      assertThatThrownBy(() -> WarmUp.run(config, clock, new Recording(), 5, bad)).as("%s", bad)
+      assertThatThrownBy(() -> WarmUp.run(config, clock, new RecordingMapper(), 5, bad)).as("%s", bad)
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit");
     }
-    assertThatThrownBy(() -> WarmUp.run(config, clock, new Recording(), 0, Duration.ZERO)).as("0 requests too")
+    assertThatThrownBy(() -> WarmUp.run(config, clock, new RecordingMapper(), 0, Duration.ZERO)).as("0 requests too")
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(dataDir.resolve("x")).doesNotExist();
   }
 
   @Test
   void aPassedTimeLimitEndsTheRunWithTheReasonAndStillCleansUp() throws IOException {
-    Recording json = new Recording();
+    RecordingMapper json = new RecordingMapper();
     WarmUp.Result r = WarmUp.run(config(), clock, json, 1_000, Duration.ofNanos(1));
 
     assertThat(r.requests()).isLessThan(1_000).isEqualTo(json.answers.size());
@@ -197,7 +191,7 @@ class WarmUpTest {
 
   @Test
   void anInterruptEndsTheRunAfterTheRequestInProgressAndStillCleansUp() throws Exception {
-    Recording json = new Recording();
+    RecordingMapper json = new RecordingMapper();
     json.after = n -> {
       if (n == 3) {
         Thread.currentThread().interrupt();
@@ -230,7 +224,7 @@ class WarmUpTest {
   @Test
   void aThreadInterruptedBeforeTheRunStartsNothing() throws Exception {
     Files.createDirectories(dataDir.resolve("warm-up-1"));
-    Recording json = new Recording();
+    RecordingMapper json = new RecordingMapper();
     AtomicReference<WarmUp.Result> result = new AtomicReference<>();
     AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
     Thread t = new Thread(() -> {
@@ -251,7 +245,7 @@ class WarmUpTest {
 
   @Test
   void aFailureEndsTheRunWithItsReasonNeverAnExceptionAndStillCleansUp() throws IOException {
-    Recording json = new Recording();
+    RecordingMapper json = new RecordingMapper();
     json.after = n -> {
       if (n == 3) {
         throw new IllegalStateException("an answer that cannot be written");
@@ -267,7 +261,7 @@ class WarmUpTest {
   @Test
   void anUnusableDataDirectoryEndsTheRunWithItsReasonNeverAnException() throws IOException {
     Path file = Files.writeString(dataDir.resolve("not-a-directory"), "x");
-    WarmUp.Result r = WarmUp.run(TestDashboards.config(file, Map.of()), clock, new Recording(), 5, LIMIT);
+    WarmUp.Result r = WarmUp.run(TestDashboards.config(file, Map.of()), clock, new RecordingMapper(), 5, LIMIT);
 
     assertThat(r.requests()).isZero();
     assertThat(r.stopped()).hasValueSatisfying(s -> assertThat(s).contains("not-a-directory"));
@@ -282,7 +276,7 @@ class WarmUpTest {
     for (String day : new String[] {"2020-02-29T15:00:00Z", "2026-12-06T11:00:00Z", "2027-01-16T15:00:00Z",
         "2029-01-19T15:00:00Z", "2031-06-02T15:00:00Z"}) {
       ManualClock then = new ManualClock(Instant.parse(day));
-      Recording json = new Recording();
+      RecordingMapper json = new RecordingMapper();
       WarmUp.Result r = WarmUp.run(config(), then, json, 10, LIMIT);
       assertThat(r.stopped()).as(day).isEmpty();
       assertThat(r.requests()).as(day).isEqualTo(10);
@@ -318,7 +312,7 @@ class WarmUpTest {
 
   @Test
   void aRunInTheBackgroundRunsOnADaemonThreadNamedWarmUpAndLogsWhatItDid() throws Exception {
-    Recording json = new Recording();
+    RecordingMapper json = new RecordingMapper();
     AtomicReference<Thread> ranOn = new AtomicReference<>();
     json.after = n -> ranOn.set(Thread.currentThread());
     try (LogCapture logs = LogCapture.start()) {
@@ -336,7 +330,7 @@ class WarmUpTest {
 
   @Test
   void closingARunInTheBackgroundStopsItAndCleansUp() throws Exception {
-    Recording json = new Recording();
+    RecordingMapper json = new RecordingMapper();
     CountDownLatch running = new CountDownLatch(5);
     json.after = n -> running.countDown();
     try (LogCapture logs = LogCapture.start()) {
@@ -365,7 +359,7 @@ class WarmUpTest {
   void anErrorInTheBackgroundIsLoggedAndEndsTheRun() throws Exception {
     // run contains every exception in its result; an Error (a bug, out of memory, a class that fails to load) passes
     // through it, and the service only asks whether the run has ended: the log is where an operator sees it
-    Recording json = new Recording();
+    RecordingMapper json = new RecordingMapper();
     json.after = n -> {
       if (n == 3) {
         throw new AssertionError("the warm-up's bug");
@@ -396,49 +390,6 @@ class WarmUpTest {
   private static Set<Path> tree(Path root) throws IOException {
     try (Stream<Path> walk = Files.walk(root)) {
       return walk.filter(p -> !p.equals(root)).map(root::relativize).collect(Collectors.toSet());
-    }
-  }
-
-  /** The live threads of a warm-up: its own and its recorded upstream's. */
-  static Set<Thread> threads() {
-    return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
-        .filter(t -> t.getName().equals("warm-up") || t.getName().startsWith("recorded-tradier"))
-        .collect(Collectors.toSet());
-  }
-
-  /** Waits a while for the threads of a warm-up to end. */
-  static Set<Thread> awaitNoThreads() throws InterruptedException {
-    long deadline = System.nanoTime() + PATIENCE.toNanos();
-    Set<Thread> left = threads();
-    while (!left.isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-      left = threads();
-    }
-    return left;
-  }
-
-  /** The API's mapper ({@link Json#mapper()}), keeping each answer written with it; {@code after} sees its number. */
-  static final class Recording extends ObjectMapper {
-    private static final long serialVersionUID = 1L;
-    private static final ObjectMapper READER = new ObjectMapper();
-
-    final transient List<JsonNode> answers = new CopyOnWriteArrayList<>();
-    transient volatile IntConsumer after = n -> { };
-
-    Recording() {
-      super(Json.mapper());
-    }
-
-    @Override
-    public byte[] writeValueAsBytes(Object value) throws JsonProcessingException {
-      byte[] bytes = super.writeValueAsBytes(value);
-      try {
-        answers.add(READER.readTree(bytes));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      after.accept(answers.size());
-      return bytes;
     }
   }
 }
