@@ -29,6 +29,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,9 +55,10 @@ import org.slf4j.LoggerFactory;
  * not its breakers, budget, metrics, SLA history, caches, nor the fleet. Not warmed: TLS (the loopback server speaks
  * plain HTTP), the listener (its own traffic warms it), and the error paths.
  *
- * <p>A run ends early, with the reason in its {@link Result}, when its time limit passes, the calling thread is
- * interrupted (the interrupt is kept; an interrupted thread starts nothing), or anything fails (the answers are
- * fixed, so a failure is a bug); it never throws for those. Not thread-safe: one run at a time, on the starting thread.
+ * <p>A run ends early, with the reason in its {@link Result}, when its time limit passes, it is closed (a run in the
+ * {@link Background}: after the request in progress), the calling thread is interrupted (the interrupt is kept; an
+ * interrupted thread starts nothing), or anything fails (the answers are fixed, so a failure is a bug); it never
+ * throws for those. Not thread-safe: one run at a time, on the starting thread.
  */
 final class WarmUp {
 
@@ -98,9 +101,10 @@ final class WarmUp {
    */
   static Background start(DashboardConfig config, BreakerClock clock, ObjectMapper json, int requests,
       Duration limit) {
+    AtomicBoolean closed = new AtomicBoolean();
     FutureTask<Result> task = new FutureTask<>(() -> {
       try {
-        return logged(run(config, clock, json, requests, limit), requests);
+        return logged(run(config, clock, json, requests, limit, closed::get), requests);
       } catch (Error e) { // run returns every exception as its reason; this ends the run unseen but for the log
         LOG.error("warm-up failed: {}", e.toString(), e);
         throw e;
@@ -109,7 +113,7 @@ final class WarmUp {
     Thread thread = new Thread(task, "warm-up");
     thread.setDaemon(true);
     thread.start();
-    return new Background(thread, task);
+    return new Background(thread, task, closed);
   }
 
   private static Result logged(Result r, int requests) {
@@ -128,10 +132,12 @@ final class WarmUp {
   static final class Background implements AutoCloseable {
     private final Thread thread;
     private final FutureTask<Result> task;
+    private final AtomicBoolean closed;
 
-    private Background(Thread thread, FutureTask<Result> task) {
+    private Background(Thread thread, FutureTask<Result> task, AtomicBoolean closed) {
       this.thread = thread;
       this.task = task;
+      this.closed = closed;
     }
 
     /** @return true once the run has ended, whether it made all its requests or stopped early */
@@ -153,11 +159,18 @@ final class WarmUp {
       }
     }
 
-    /** Stops the run (it ends after the request in progress) and waits a few seconds at most for its thread. */
+    /**
+     * Stops the run: it ends after the request in progress, left to finish (an interrupt would fail it, and the cache
+     * read it may be in, with a warning), with the reason {@code closed}. Waits a few seconds at most for that; a run
+     * still going then (a request cannot take longer than its timeout) is interrupted.
+     */
     @Override
     public void close() throws InterruptedException {
-      thread.interrupt();
+      closed.set(true);
       thread.join(STOP_WAIT.toMillis());
+      if (thread.isAlive()) {
+        thread.interrupt();
+      }
     }
   }
 
@@ -173,6 +186,12 @@ final class WarmUp {
    * @throws IllegalArgumentException if {@code requests} is negative or {@code limit} not positive
    */
   static Result run(DashboardConfig config, BreakerClock clock, ObjectMapper json, int requests, Duration limit) {
+    return run(config, clock, json, requests, limit, () -> false);
+  }
+
+  /** {@link #run(DashboardConfig, BreakerClock, ObjectMapper, int, Duration)}, stopped also when {@code closed}. */
+  private static Result run(DashboardConfig config, BreakerClock clock, ObjectMapper json, int requests,
+      Duration limit, BooleanSupplier closed) {
     if (requests < 0) {
       throw new IllegalArgumentException("requests must be 0 or more, was " + requests);
     }
@@ -183,8 +202,10 @@ final class WarmUp {
     if (requests == 0) {
       return new Result(0, Duration.ZERO, Optional.empty());
     }
-    if (Thread.currentThread().isInterrupted()) { // stopped before it began: start nothing only to stop it
-      return new Result(0, Duration.ofNanos(System.nanoTime() - start), Optional.of("interrupted"));
+    // stopped before it began: start nothing only to stop it
+    if (closed.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+      return new Result(0, Duration.ofNanos(System.nanoTime() - start),
+          Optional.of(closed.getAsBoolean() ? "closed" : "interrupted"));
     }
     int done = 0;
     Optional<String> stopped = Optional.empty();
@@ -210,6 +231,10 @@ final class WarmUp {
           try {
             long limitNanos = limit.toNanos();
             while (done < requests) {
+              if (closed.getAsBoolean()) {
+                stopped = Optional.of("closed");
+                break;
+              }
               if (Thread.currentThread().isInterrupted()) {
                 stopped = Optional.of("interrupted");
                 break;
