@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.optionchain.breaker.testing.ManualClock;
 import dev.optionchain.dashboard.config.DashboardConfig;
@@ -173,6 +174,7 @@ class WarmUpIntegrationTest {
 
   @Test
   void closingTheServiceWhileItWarmsStopsTheWarmUpAndLeavesNothing() {
+    LogCapture logs = LogCapture.start();
     DashboardApp app = TestDashboards.start(dataDir, clock, Map.of("upstream.warm-up-requests", "100000"));
     try {
       Api api = new Api(app.url());
@@ -190,17 +192,38 @@ class WarmUpIntegrationTest {
       }
       assertThat(api.get("/api/quote/AAPL").status()).as("requests are served while it warms").isEqualTo(200);
     } finally {
-      assertTimeoutPreemptively(Duration.ofSeconds(30), app::close);
+      try {
+        assertTimeoutPreemptively(Duration.ofSeconds(30), app::close);
+      } finally {
+        logs.close();
+      }
     }
+    assertTheWarmUpStoppedQuietly(logs);
   }
 
   @Test
   void aStartThatFailsWhileItWarmsStopsTheWarmUpAndLeavesNothing() throws IOException {
-    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        LogCapture logs = LogCapture.start()) {
       assertThatThrownBy(() -> TestDashboards.start(dataDir, clock, Map.of("upstream.warm-up-requests", "100000",
           "server.host", "127.0.0.1", "server.port", Integer.toString(taken.getLocalPort()))))
           .isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot listen");
+      assertTheWarmUpStoppedQuietly(logs);
     }
+  }
+
+  /**
+   * The warnings logged on the warm-up's threads: at most its own line, that it was closed (or ran out of time), and
+   * nothing of its requests or of what it started beside the real cause of a stop.
+   */
+  private static void assertTheWarmUpStoppedQuietly(LogCapture logs) {
+    assertThat(logs.eventsFrom(0).stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+        .filter(e -> e.getThreadName().equals("warm-up") || e.getThreadName().startsWith("recorded-tradier")))
+        .allSatisfy(e -> {
+          assertThat(e.getLoggerName()).as(e.getFormattedMessage()).isEqualTo(WarmUp.class.getName());
+          assertThat(e.getFormattedMessage()).matches(
+              "warm-up stopped after \\d+ of 100000 requests in \\d+ ms: (closed|the time limit of 10000 ms passed)");
+        });
   }
 
   /** Fails unless {@code warmUp} has {@code api}'s fields, in order, at every level where both have an object. */
