@@ -108,8 +108,14 @@ final class WarmUp {
   static Background start(DashboardConfig config, BreakerClock clock, ObjectMapper json, int requests,
       Duration limit) {
     AtomicBoolean stop = new AtomicBoolean();
-    FutureTask<Result> task =
-        new FutureTask<>(() -> logged(run(config, clock, json, requests, limit, stop::get), requests));
+    FutureTask<Result> task = new FutureTask<>(() -> {
+      try {
+        return logged(run(config, clock, json, requests, limit, stop::get), requests);
+      } catch (Error e) { // run returns every exception as its reason; an Error would end the run unseen but here
+        LOG.error("warm-up failed: {}", e.toString(), e);
+        throw e;
+      }
+    });
     Thread thread = new Thread(task, "warm-up");
     thread.setDaemon(true);
     thread.start();
@@ -207,8 +213,14 @@ final class WarmUp {
     if (requests == 0) {
       return new Result(0, Duration.ZERO, Optional.empty());
     }
+    // stopped before it began: start nothing only to stop it
+    if (stop.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+      return new Result(0, Duration.ofNanos(System.nanoTime() - start),
+          Optional.of(stop.getAsBoolean() ? CLOSING : "interrupted"));
+    }
     int done = 0;
     Optional<String> stopped = Optional.empty();
+    boolean interrupted = false;
     Path dir = null;
     try {
       Files.createDirectories(config.dataDir());
@@ -249,6 +261,10 @@ final class WarmUp {
               done++;
             }
           } finally {
+            // cleared while what the run started stops, and set again at the end: on an interrupted thread Jetty's
+            // stop waits out half its stop timeout (2.5 s) and swallows the interrupt, and DuckDB's close gives up
+            // waiting for its reads and writes
+            interrupted = Thread.interrupted();
             market.close();
           }
         }
@@ -258,6 +274,9 @@ final class WarmUp {
     } finally {
       if (dir != null) {
         deleteQuietly(dir);
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
     return new Result(done, Duration.ofNanos(System.nanoTime() - start), stopped);

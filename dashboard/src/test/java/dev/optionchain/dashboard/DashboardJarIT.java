@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.optionchain.dashboard.cache.Database;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The runnable jar the build leaves: starts, prints its URL, serves, stops cleanly on SIGTERM (Ctrl-C's sibling). */
+/**
+ * The runnable jar the build leaves: starts, prints its URL, warms up (with the defaults: every request, its
+ * recordings read from the jar) and is then ready, serves, stops cleanly on SIGTERM (Ctrl-C's sibling).
+ */
 class DashboardJarIT {
 
   @Test
@@ -18,12 +22,20 @@ class DashboardJarIT {
     try {
       Api api = new Api(jar.url());
       assertThat(api.get("/health/live").status()).isEqualTo(200);
+      WarmUpIntegrationTest.awaitReady(api);
       assertThat(api.get("/api/quote/AAPL").json().path("source").asText()).isEqualTo("live");
     } finally {
       assertThat(jar.stop()).isTrue(); // SIGTERM: runs the shutdown hook, as Ctrl-C does
       jar.close();
     }
     assertThat(jar.process().exitValue()).as("exit after SIGTERM; output: %s", jar.output()).isIn(0, 143);
+    assertThat(jar.output()).as("the default warm-up ran all its requests, its recordings read from the jar")
+        .anySatisfy(line -> assertThat(line).contains("warmed up: 300 requests"))
+        .noneSatisfy(line -> assertThat(line).contains("warm-up stopped"));
+    try (Stream<Path> left = Files.list(dataDir)) {
+      assertThat(left.map(p -> p.getFileName().toString())).as("the warm-up's directory is gone")
+          .noneMatch(name -> name.startsWith(WarmUp.DIRECTORY_PREFIX));
+    }
     Path file = dataDir.resolve(DashboardApp.DATABASE_FILE);
     assertThat(Files.exists(file)).isTrue();
     try (Database db = Database.open(file)) {

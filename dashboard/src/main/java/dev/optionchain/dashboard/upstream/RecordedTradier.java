@@ -11,6 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.PreEncodedHttpField;
@@ -50,6 +51,9 @@ public final class RecordedTradier implements AutoCloseable {
   private static final String HISTORY = "/v1/markets/history";
   private static final DateTimeFormatter OCC_DATE = DateTimeFormatter.ofPattern("yyMMdd");
   private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+  /** What an answer replaces: the symbol (group 1), with the expiration's OCC date (group 2), or the expiration. */
+  private static final Pattern RECORDED = Pattern.compile("(" + Pattern.quote(RECORDED_SYMBOL) + ")("
+      + RECORDED_EXPIRATION.format(OCC_DATE) + ")?|" + Pattern.quote(RECORDED_EXPIRATION.toString()));
 
   private final Server server;
   private final URI baseUrl;
@@ -188,22 +192,20 @@ public final class RecordedTradier implements AutoCloseable {
       return true;
     }
 
-    /** The recording, made the answer to this query. */
+    /**
+     * The recording, made the answer to this query: in one pass, so that what is written is never read again (a
+     * symbol that holds the recorded one, as AAPLX does, would be replaced a second time in the OCC symbols).
+     */
     private static String asked(String path, String recorded, Fields query) {
       String symbol = query.getValue(QUOTES.equals(path) ? "symbols" : "symbol");
       if (symbol == null || symbol.isEmpty()) {
         return recorded;
       }
-      if (CHAINS.equals(path)) {
-        String expiration = query.getValue("expiration");
-        if (expiration != null) {
-          LocalDate asked = LocalDate.parse(expiration);
-          recorded = recorded
-              .replace(RECORDED_SYMBOL + RECORDED_EXPIRATION.format(OCC_DATE), symbol + asked.format(OCC_DATE))
-              .replace(RECORDED_EXPIRATION.toString(), asked.toString());
-        }
-      }
-      return recorded.replace(RECORDED_SYMBOL, symbol);
+      String expiration = CHAINS.equals(path) ? query.getValue("expiration") : null;
+      LocalDate asked = expiration == null ? RECORDED_EXPIRATION : LocalDate.parse(expiration);
+      return RECORDED.matcher(recorded).replaceAll(m -> Matcher.quoteReplacement(m.group(1) != null
+          ? symbol + (m.group(2) == null ? "" : asked.format(OCC_DATE))
+          : asked.toString()));
     }
   }
 }

@@ -153,6 +153,23 @@ class SettingsTest {
   }
 
   @Test
+  void theWarmUpRunsThreeHundredRequestsByDefaultAndItsCountIsValidated() {
+    DashboardConfig c = DashboardConfig.from(Settings.defaults());
+    assertThat(c.warmUpRequests()).isEqualTo(300);
+    assertThat(c.toString()).contains("warmUpRequests=300");
+    assertThat(from("upstream.warm-up-requests", "0").warmUpRequests()).as("0: none").isZero();
+    assertThat(from("upstream.warm-up-requests", "100000").warmUpRequests()).isEqualTo(100_000);
+    assertThat(Settings.envName("upstream.warm-up-requests")).isEqualTo("OCD_UPSTREAM_WARM_UP_REQUESTS");
+    assertThat(DashboardConfig.from(Settings.defaults().withEnvironment(Map.of("OCD_UPSTREAM_WARM_UP_REQUESTS",
+        "25"))).warmUpRequests()).isEqualTo(25);
+    for (String bad : new String[] {"-1", "100001", "2147483648", "lots", "1.5", "3e2", ""}) {
+      assertThatThrownBy(() -> from("upstream.warm-up-requests", bad)).as(bad)
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("upstream.warm-up-requests")
+          .hasMessageContaining(bad);
+    }
+  }
+
+  @Test
   void environmentVariablesOverrideByTheirOcdNames() {
     assertThat(Settings.envName("server.port")).isEqualTo("OCD_SERVER_PORT");
     assertThat(Settings.envName("breaker.options_chain.recovery-timeout"))
@@ -247,8 +264,8 @@ class SettingsTest {
   void everySettingIsDocumentedInTheDefaultsFile() {
     // the defaults file is the documentation: every key the code reads must be there with a value
     assertThat(Settings.defaults().asMap()).containsKeys("server.host", "server.port", "data.dir",
-        "upstream.base-url", "upstream.token", "upstream.connect-timeout", "sim.seed", "breakers.enabled",
-        "admin.token");
+        "upstream.base-url", "upstream.token", "upstream.connect-timeout", "upstream.warm-up-requests", "sim.seed",
+        "breakers.enabled", "admin.token");
   }
 
   private static DashboardConfig from(String key, String value) {
