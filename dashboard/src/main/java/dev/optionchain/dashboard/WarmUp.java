@@ -6,6 +6,7 @@ import dev.optionchain.breaker.CircuitBreakerRegistry;
 import dev.optionchain.dashboard.cache.CacheWriter;
 import dev.optionchain.dashboard.cache.Database;
 import dev.optionchain.dashboard.cache.MarketCache;
+import dev.optionchain.dashboard.config.BreakerSettings;
 import dev.optionchain.dashboard.config.DashboardConfig;
 import dev.optionchain.dashboard.market.MarketDataService;
 import dev.optionchain.dashboard.market.MarketObserver;
@@ -26,6 +27,8 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -74,6 +77,8 @@ final class WarmUp {
   static final String MARKER = "dashboard-warm-up";
 
   private static final int KINDS = 5;
+  /** The shortest request and connect timeout of the run's calls ({@link #unhurried}). */
+  static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
   /** How long {@link Background#close} waits: a request of the run ends within its timeout, 2 s on loopback. */
   private static final Duration STOP_WAIT = Duration.ofSeconds(5);
   /** Why a run stopped by {@link Background#close} stopped. */
@@ -235,38 +240,36 @@ final class WarmUp {
         // the start-up time (the fallback reads, which are, are not warmed: they find nothing here)
         CacheWriter writer = new CacheWriter(cache, CacheWriter.Settings.DEFAULTS);
         writer.close();
-        {
-          MarketDataService market = new MarketDataService(
-              call -> new TradierClient(upstream.baseUrl(), null, call.connectTimeout(), clock, limits -> { }),
-              cache, writer, UpstreamBudget.local(0, clock), new CircuitBreakerRegistry(), config, clock,
-              MarketObserver.NONE, Sharing.NONE);
-          try {
-            long limitNanos = limit.toNanos();
-            while (done < requests) {
-              if (stop.getAsBoolean()) {
-                stopped = Optional.of(CLOSING);
-                break;
-              }
-              if (Thread.currentThread().isInterrupted()) {
-                stopped = Optional.of("interrupted");
-                break;
-              }
-              if (System.nanoTime() - start > limitNanos) {
-                stopped = Optional.of("the time limit of " + limit.toMillis() + " ms passed");
-                break;
-              }
-              // as the API's ctx.json(...) does (Javalin's JsonMapper.toJsonString): Jackson's writer-based
-              // generator, which is other code than the UTF-8 one of writeValueAsBytes
-              json.writeValueAsString(request(market, clock, upstream.expiration(), done));
-              done++;
+        MarketDataService market = new MarketDataService(
+            call -> new TradierClient(upstream.baseUrl(), null, call.connectTimeout(), clock, limits -> { }),
+            cache, writer, UpstreamBudget.local(0, clock), new CircuitBreakerRegistry(), unhurried(config), clock,
+            MarketObserver.NONE, Sharing.NONE);
+        try {
+          long limitNanos = limit.toNanos();
+          while (done < requests) {
+            if (stop.getAsBoolean()) {
+              stopped = Optional.of(CLOSING);
+              break;
             }
-          } finally {
-            // cleared while what the run started stops, and set again at the end: on an interrupted thread Jetty's
-            // stop waits out half its stop timeout (2.5 s) and swallows the interrupt, and DuckDB's close gives up
-            // waiting for its reads and writes
-            interrupted = Thread.interrupted();
-            market.close();
+            if (Thread.currentThread().isInterrupted()) {
+              stopped = Optional.of("interrupted");
+              break;
+            }
+            if (System.nanoTime() - start > limitNanos) {
+              stopped = Optional.of("the time limit of " + limit.toMillis() + " ms passed");
+              break;
+            }
+            // as the API's ctx.json(...) does (Javalin's JsonMapper.toJsonString): Jackson's writer-based
+            // generator, which is other code than the UTF-8 one of writeValueAsBytes
+            json.writeValueAsString(request(market, clock, upstream.expiration(), done));
+            done++;
           }
+        } finally {
+          // cleared while what the run started stops, and set again at the end: on an interrupted thread Jetty's
+          // stop waits out half its stop timeout (2.5 s) and swallows the interrupt, and DuckDB's close gives up
+          // waiting for its reads and writes
+          interrupted = Thread.interrupted();
+          market.close();
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -280,6 +283,24 @@ final class WarmUp {
       }
     }
     return new Result(done, Duration.ofNanos(System.nanoTime() - start), stopped);
+  }
+
+  /**
+   * The service's configuration with each breaker's timeouts at least {@link #CALL_TIMEOUT} and slow calls not
+   * counted: the first calls of a cold JVM take tens of milliseconds, and a service tuned for a nearby upstream (a
+   * request timeout of a few milliseconds) would otherwise fail the run at its first call, with a warning that names
+   * the service's breaker. The rest (fresh-for, bulkheads, thresholds) is the service's: the same paths run.
+   */
+  static DashboardConfig unhurried(DashboardConfig config) {
+    Map<String, BreakerSettings> breakers = new LinkedHashMap<>();
+    config.breakers().forEach((name, s) -> breakers.put(name, new BreakerSettings(name, s.failureThreshold(),
+        s.recoveryTimeout(), longer(s.requestTimeout()), longer(s.connectTimeout()), s.freshFor(), Optional.empty(),
+        s.maxConcurrentCalls(), s.maxWaitingRequests())));
+    return config.withBreakers(breakers);
+  }
+
+  private static Duration longer(Duration d) {
+    return d.compareTo(CALL_TIMEOUT) < 0 ? CALL_TIMEOUT : d;
   }
 
   /** Request {@code i}: one of the five kinds, for a symbol of its own (each a miss, so each calls the upstream). */

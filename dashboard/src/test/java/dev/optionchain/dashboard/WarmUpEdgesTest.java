@@ -133,6 +133,28 @@ class WarmUpEdgesTest {
     }
   }
 
+  @Test
+  void runsWhateverTheServicesTimeoutsAndSaysNothingOfItsBreakers() {
+    // a service tuned for a nearby upstream: calls of 1 ms, slow from 1 ms, a breaker that opens on one failure
+    Map<String, String> tight = new java.util.HashMap<>();
+    for (String name : DashboardConfig.BREAKER_NAMES) {
+      tight.put("breaker." + name + ".request-timeout", "2ms");
+      tight.put("breaker." + name + ".slow-call-duration", "1ms");
+      tight.put("breaker." + name + ".connect-timeout", "1ms");
+      tight.put("breaker." + name + ".failure-threshold", "1");
+    }
+    try (LogCapture logs = LogCapture.start()) {
+      WarmUp.Result r = WarmUp.run(TestDashboards.config(dataDir, tight), TestDashboards.clock(), Json.mapper(), 25,
+          LIMIT);
+
+      assertThat(r.stopped()).as("a cold first call takes longer than 2 ms: the run used its own timeouts").isEmpty();
+      assertThat(r.requests()).isEqualTo(25);
+      assertThat(logs.eventsFrom(0)).as("no line that reads like the service's breakers or upstream failing")
+          .noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+          .noneMatch(e -> e.getFormattedMessage().matches("(?s).*\\b(CLOSED|HALF_OPEN|OPEN) -> .*"));
+    }
+  }
+
   private DashboardConfig config() {
     return TestDashboards.config(dataDir, Map.of());
   }

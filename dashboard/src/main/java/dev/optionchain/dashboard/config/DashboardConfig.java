@@ -76,6 +76,18 @@ public record DashboardConfig(
   }
 
   /**
+   * Returns this configuration with other breaker settings.
+   *
+   * @param breakers settings by name, for each of {@link #BREAKER_NAMES}
+   * @return a copy with those
+   */
+  public DashboardConfig withBreakers(Map<String, BreakerSettings> breakers) {
+    return new DashboardConfig(host, port, dataDir, upstreamBaseUrl, upstreamToken, connectTimeout, rateLimitPerMinute,
+        warmUpRequests, simSeed, breakersEnabled, breakers, adminToken, alerts, cache, limits, management, duckdb,
+        fleet);
+  }
+
+  /**
    * Reads and validates the configuration.
    *
    * @param s the settings
