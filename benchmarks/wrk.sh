@@ -41,18 +41,9 @@ DASH_PORT=$(free_port)
 DATA=$(mktemp -d)
 SIM=http://localhost:$SIM_PORT
 DASH=http://localhost:$DASH_PORT
-
-java -jar "$SIM_JAR" --port "$SIM_PORT" >"$OUT/sim.log" 2>&1 &
-sim_pid=$!
-java -jar "$DASH_JAR" --port "$DASH_PORT" --data-dir "$DATA" --set "upstream.base-url=$SIM" >"$OUT/dashboard.log" 2>&1 &
-dash_pid=$!
-cleanup() { kill "$dash_pid" "$sim_pid" 2>/dev/null || true; wait "$dash_pid" "$sim_pid" 2>/dev/null || true; rm -rf "$DATA"; }
+# every process this script started (a round's pair, the main pair), whatever ends it
+cleanup() { local p; p=$(jobs -p); [[ -z $p ]] || { kill $p 2>/dev/null || true; wait $p 2>/dev/null || true; }; rm -rf "$DATA"; }
 trap cleanup EXIT
-
-for url in "$SIM/sim/stats" "$DASH/health/ready"; do
-  for _ in $(seq 1 100); do curl -sf -o /dev/null "$url" && break; sleep 0.2; done
-  curl -sf -o /dev/null "$url" || { echo "not ready: $url" >&2; exit 1; }
-done
 
 {
   echo "date: $(date -u +%FT%TZ)"
@@ -118,7 +109,17 @@ first_round() { # label, extra dashboard arguments... -> appends "label sim|dash
   done
   kill "$dpid" "$spid" 2>/dev/null || true; wait "$dpid" "$spid" 2>/dev/null || true; rm -rf "$data"
 }
-universe=$(curl -s "$SIM/sim/universe" | python3 -c "import json,sys; print(' '.join(s['symbol'] for s in json.load(sys.stdin) if s['symbol'] != 'AAPL'))")
+universe_of_the_simulator() { # every symbol but AAPL, from a simulator started for the purpose
+  local p pid
+  p=$(free_port)
+  java -jar "$SIM_JAR" --port "$p" >/dev/null 2>&1 &
+  pid=$!
+  for _ in $(seq 1 100); do curl -sf -o /dev/null "http://localhost:$p/sim/stats" && break; sleep 0.2; done
+  curl -s "http://localhost:$p/sim/universe" \
+    | python3 -c "import json,sys; print(' '.join(s['symbol'] for s in json.load(sys.stdin) if s['symbol'] != 'AAPL'))"
+  kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
+}
+universe=$(universe_of_the_simulator)
 symbols=$(echo "$universe" | tr ' ' '\n' | head -n $((2 * FIRST_SYMBOLS)) | tr '\n' ' ')
 warmup=$(echo "$universe" | tr ' ' '\n' | tail -n +$((2 * FIRST_SYMBOLS + 1)) | tr '\n' ' ')
 for r in $(seq 1 "$FIRST_ROUNDS"); do
@@ -148,6 +149,17 @@ for kind, t in total.items():
     print(f"| {kind}, all rounds ({len(t['dashboard'])} + {len(t['sim'])} requests) | | {mean(t['ready']):.2f} | "
           f"{mean(t['sim']):.2f} | {mean(t['dashboard']):.2f} | **{mean(t['dashboard']) - mean(t['sim']):+.2f}** |")
 PY
+
+# The pair of processes of steps 1, 2 and 4, started after step 3 (whose rounds have the machine to themselves).
+java -jar "$SIM_JAR" --port "$SIM_PORT" >"$OUT/sim.log" 2>&1 &
+sim_pid=$!
+java -jar "$DASH_JAR" --port "$DASH_PORT" --data-dir "$DATA" --set "upstream.base-url=$SIM" >"$OUT/dashboard.log" 2>&1 &
+dash_pid=$!
+
+for url in "$SIM/sim/stats" "$DASH/health/ready"; do
+  for _ in $(seq 1 100); do curl -sf -o /dev/null "$url" && break; sleep 0.2; done
+  curl -sf -o /dev/null "$url" || { echo "not ready: $url" >&2; exit 1; }
+done
 
 # 2 + 1: the hot quote, the dashboard first: the wrk run against the simulator spends the simulator's reported
 # per-minute allowance of this address (X-Ratelimit-Available: 0), which the dashboard honours by not calling it.
