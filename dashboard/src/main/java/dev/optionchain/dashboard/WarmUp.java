@@ -218,13 +218,11 @@ final class WarmUp {
     if (requests == 0) {
       return new Result(0, Duration.ZERO, Optional.empty());
     }
-    // stopped before it began: start nothing only to stop it
-    if (stop.getAsBoolean() || Thread.currentThread().isInterrupted()) {
-      return new Result(0, Duration.ofNanos(System.nanoTime() - start),
-          Optional.of(stop.getAsBoolean() ? CLOSING : "interrupted"));
+    Optional<String> stopped = whyStop(stop, start, limit);
+    if (stopped.isPresent()) { // stopped before it began: start nothing only to stop it
+      return new Result(0, Duration.ofNanos(System.nanoTime() - start), stopped);
     }
     int done = 0;
-    Optional<String> stopped = Optional.empty();
     boolean interrupted = false;
     Path dir = null;
     try {
@@ -245,24 +243,10 @@ final class WarmUp {
             cache, writer, UpstreamBudget.local(0, clock), new CircuitBreakerRegistry(), unhurried(config), clock,
             MarketObserver.NONE, Sharing.NONE);
         try {
-          long limitNanos = limit.toNanos();
-          while (done < requests) {
-            if (stop.getAsBoolean()) {
-              stopped = Optional.of(CLOSING);
-              break;
-            }
-            if (Thread.currentThread().isInterrupted()) {
-              stopped = Optional.of("interrupted");
-              break;
-            }
-            if (System.nanoTime() - start > limitNanos) {
-              stopped = Optional.of("the time limit of " + limit.toMillis() + " ms passed");
-              break;
-            }
+          for (; done < requests && (stopped = whyStop(stop, start, limit)).isEmpty(); done++) {
             // as the API's ctx.json(...) does (Javalin's JsonMapper.toJsonString): Jackson's writer-based
             // generator, which is other code than the UTF-8 one of writeValueAsBytes
             json.writeValueAsString(request(market, clock, upstream.expiration(), done));
-            done++;
           }
         } finally {
           // cleared while what the run started stops, and set again at the end: on an interrupted thread Jetty's
@@ -283,6 +267,20 @@ final class WarmUp {
       }
     }
     return new Result(done, Duration.ofNanos(System.nanoTime() - start), stopped);
+  }
+
+  /** Why a run must stop now, before its next request: closed, interrupted, or out of time; empty to go on. */
+  private static Optional<String> whyStop(BooleanSupplier stop, long start, Duration limit) {
+    if (stop.getAsBoolean()) {
+      return Optional.of(CLOSING);
+    }
+    if (Thread.currentThread().isInterrupted()) {
+      return Optional.of("interrupted");
+    }
+    if (System.nanoTime() - start > limit.toNanos()) {
+      return Optional.of("the time limit of " + limit.toMillis() + " ms passed");
+    }
+    return Optional.empty();
   }
 
   /**

@@ -27,8 +27,8 @@ import org.eclipse.jetty.util.Callback;
  * {@code GET} or {@code HEAD} of exactly {@code /health/live} or {@code /health/ready}, without a query, is answered
  * here ({@code {"status":"UP"}}; readiness asks the same {@code databaseOpen} and {@code warmedUp} as the route),
  * with the browser headers; any other request is given to the listener's worker threads ({@link Listeners#workers})
- * and handled there by the
- * rest of the chain (the browser headers, Javalin), as Jetty's own {@code QoSHandler} resumes the requests it holds.
+ * and handled there by the rest of the chain (the browser headers, Javalin), as Jetty's own {@code QoSHandler}
+ * resumes the requests it holds.
  * The main listener's network threads are its own ({@link Listeners}), so that accepting a connection never waits for
  * a worker either. The routes {@code /health/live} and {@code /health/ready} remain for whatever this does not take
  * (a query, another method). Each probe answered here is recorded by {@code recorder}. Stateless, thread-safe.
