@@ -85,7 +85,9 @@ first_round() { # label, extra dashboard arguments... -> appends "label sim|dash
   java -jar "$DASH_JAR" --port "$dp" --data-dir "$data" --set "upstream.base-url=http://localhost:$sp" "$@" \
     >"$OUT/first-$label-dashboard.log" 2>&1 &
   local dpid=$!
-  for _ in $(seq 1 300); do curl -sf -o /dev/null "http://localhost:$dp/health/ready" && break; sleep 0.02; done
+  for _ in $(seq 1 1500); do curl -sf -o /dev/null "http://localhost:$dp/health/ready" && break; sleep 0.02; done
+  curl -sf -o /dev/null "http://localhost:$dp/health/ready" \
+    || { echo "round $label: the dashboard was not ready within 30 s ($OUT/first-$label-dashboard.log)" >&2; exit 1; }
   ready=$(python3 -c "print(f'{$(date +%s.%N) - $t0:.2f}')")
   echo "$label ready $ready" >>"$OUT/first-ready.txt"
   for _ in $(seq 1 100); do curl -sf -o /dev/null "http://localhost:$sp/sim/stats" && break; sleep 0.2; done
