@@ -40,16 +40,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The start-up warm-up: from the service's first moment, beside the rest of its start-up, its upstream path runs a few
- * hundred times, so that the JIT has compiled it before the first request needs it. The server listens meanwhile and
+ * The start-up warm-up: from the service's first moment, beside the rest of its start-up, its upstream path runs a
+ * thousand times or more, so that the JIT has compiled it before the first request needs it. The server listens meanwhile and
  * {@code /health/ready} answers 503 until the run has ended. The upstream is never called.
  *
  * <p>Why: under the upstream's budget (Tradier allows 120 calls a minute) the path from the service's memory to the
- * upstream and back runs at most twice a second, and the JVM compiles a method only after a few hundred runs. Without
+ * upstream and back runs at most twice a second, and the JVM compiles a method only after hundreds of runs, and
+ * optimizes it fully only after thousands. Without
  * this, that path (the fetcher and its single flight, the breaker, the upstream client and the JDK's HTTP client,
  * Jackson's parser and the Tradier parsers, the answer's JSON) runs interpreted for minutes after every start, and
- * each of the first answers that needs the upstream takes about a millisecond more ({@code docs/benchmarks.md}, "The
- * first request").
+ * each of the first answers that needs the upstream takes 1 to 2 ms more ({@code docs/benchmarks.md}, "The first
+ * request": 300 requests took about 1 ms off a first request, 1500 about 1.4 ms more).
  *
  * <p>What runs: {@code requests} requests, round robin over quote, expirations, option chain, daily history and the
  * dashboard view, each for a symbol of its own, through a throwaway {@link MarketDataService} built of the same
@@ -115,7 +116,7 @@ final class WarmUp {
     AtomicBoolean stop = new AtomicBoolean();
     FutureTask<Result> task = new FutureTask<>(() -> {
       try {
-        return logged(run(config, clock, json, requests, limit, stop::get), requests);
+        return logged(run(config, clock, json, requests, limit, stop::get), requests, limit);
       } catch (Error e) { // run returns every exception as its reason; an Error would end the run unseen but here
         LOG.error("warm-up failed: {}", e.toString(), e);
         throw e;
@@ -127,14 +128,18 @@ final class WarmUp {
     return new Background(thread, task, stop);
   }
 
-  private static Result logged(Result r, int requests) {
+  /**
+   * Logs what a run did: at INFO when it made every request, was closed, or ran out of time (a slow or busy machine is
+   * no fault: the rest of the path compiles with use); at WARN when it failed.
+   */
+  private static Result logged(Result r, int requests, Duration limit) {
     if (r.stopped().isEmpty()) {
       LOG.info("warmed up: {} requests through a throwaway copy of the upstream path against recorded answers on a "
           + "loopback port in {} ms (upstream.warm-up-requests; the upstream was not called)", r.requests(),
           r.took().toMillis());
-    } else if (r.stopped().get().equals(CLOSING)) {
+    } else if (r.stopped().get().equals(CLOSING) || r.stopped().get().equals(timeLimitPassed(limit))) {
       LOG.info("warm-up stopped after {} of {} requests in {} ms: {}", r.requests(), requests, r.took().toMillis(),
-          CLOSING);
+          r.stopped().get());
     } else {
       LOG.warn("warm-up stopped after {} of {} requests in {} ms: {}", r.requests(), requests, r.took().toMillis(),
           r.stopped().get());
@@ -278,9 +283,14 @@ final class WarmUp {
       return Optional.of("interrupted");
     }
     if (System.nanoTime() - start > limit.toNanos()) {
-      return Optional.of("the time limit of " + limit.toMillis() + " ms passed");
+      return Optional.of(timeLimitPassed(limit));
     }
     return Optional.empty();
+  }
+
+  /** Why a run that ran out of time stopped. */
+  static String timeLimitPassed(Duration limit) {
+    return "the time limit of " + limit.toMillis() + " ms passed";
   }
 
   /**

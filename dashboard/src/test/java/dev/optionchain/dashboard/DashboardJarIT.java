@@ -30,7 +30,7 @@ class DashboardJarIT {
     }
     assertThat(jar.process().exitValue()).as("exit after SIGTERM; output: %s", jar.output()).isIn(0, 143);
     assertThat(jar.output()).as("the default warm-up ran all its requests, its recordings read from the jar")
-        .anySatisfy(line -> assertThat(line).contains("warmed up: 300 requests"))
+        .anySatisfy(line -> assertThat(line).contains("warmed up: 1500 requests"))
         .noneSatisfy(line -> assertThat(line).contains("warm-up stopped"));
     try (Stream<Path> left = Files.list(dataDir)) {
       assertThat(left.map(p -> p.getFileName().toString())).as("the warm-up's directory is gone")

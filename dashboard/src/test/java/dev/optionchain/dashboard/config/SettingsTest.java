@@ -155,8 +155,8 @@ class SettingsTest {
   @Test
   void theWarmUpRunsThreeHundredRequestsByDefaultAndItsCountIsValidated() {
     DashboardConfig c = DashboardConfig.from(Settings.defaults());
-    assertThat(c.warmUpRequests()).isEqualTo(300);
-    assertThat(c.toString()).contains("warmUpRequests=300");
+    assertThat(c.warmUpRequests()).isEqualTo(1500);
+    assertThat(c.toString()).contains("warmUpRequests=1500");
     assertThat(from("upstream.warm-up-requests", "0").warmUpRequests()).as("0: none").isZero();
     assertThat(from("upstream.warm-up-requests", "100000").warmUpRequests()).isEqualTo(100_000);
     assertThat(Settings.envName("upstream.warm-up-requests")).isEqualTo("OCD_UPSTREAM_WARM_UP_REQUESTS");
