@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The runnable jar the build leaves: starts, prints its URL, warms up (with the defaults: every request, its
- * recordings read from the jar) and is then ready, serves, stops cleanly on SIGTERM (Ctrl-C's sibling).
+ * The runnable jar the build leaves: starts, prints its URL, warms up (with the defaults, its recordings read from
+ * the jar) and is then ready, serves, stops cleanly on SIGTERM (Ctrl-C's sibling).
  */
 class DashboardJarIT {
 
@@ -29,9 +29,13 @@ class DashboardJarIT {
       jar.close();
     }
     assertThat(jar.process().exitValue()).as("exit after SIGTERM; output: %s", jar.output()).isIn(0, 143);
-    assertThat(jar.output()).as("the default warm-up ran all its requests, its recordings read from the jar")
-        .anySatisfy(line -> assertThat(line).contains("warmed up: 1500 requests"))
-        .noneSatisfy(line -> assertThat(line).contains("warm-up stopped"));
+    // the default warm-up ran, its recordings read from the jar: all its requests, or as many as its time limit let
+    // a busy machine make (no timing assertion here), and without a failure
+    assertThat(jar.output()).as("the default warm-up ran, its recordings read from the jar")
+        .anySatisfy(line -> assertThat(line).containsPattern(
+            "INFO .*(warmed up: 1500 requests|warm-up stopped after [1-9]\\d* of 1500 requests in \\d+ ms: "
+                + "the time limit of 10000 ms passed)"))
+        .noneSatisfy(line -> assertThat(line).contains("WARN").contains("warm-up"));
     try (Stream<Path> left = Files.list(dataDir)) {
       assertThat(left.map(p -> p.getFileName().toString())).as("the warm-up's directory is gone")
           .noneMatch(name -> name.startsWith(WarmUp.DIRECTORY_PREFIX));
