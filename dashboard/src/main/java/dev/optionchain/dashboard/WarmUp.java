@@ -7,6 +7,7 @@ import dev.optionchain.dashboard.cache.CacheWriter;
 import dev.optionchain.dashboard.cache.Database;
 import dev.optionchain.dashboard.cache.MarketCache;
 import dev.optionchain.dashboard.config.BreakerSettings;
+import dev.optionchain.dashboard.config.CacheSettings;
 import dev.optionchain.dashboard.config.DashboardConfig;
 import dev.optionchain.dashboard.market.MarketDataService;
 import dev.optionchain.dashboard.market.MarketObserver;
@@ -78,7 +79,7 @@ final class WarmUp {
   static final String MARKER = "dashboard-warm-up";
 
   private static final int KINDS = 5;
-  /** The shortest request and connect timeout of the run's calls ({@link #unhurried}). */
+  /** The shortest request and connect timeout of the run's calls ({@link #throwaway}). */
   static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
   /** How long {@link Background#close} waits: a request of the run ends within its timeout, 2 s on loopback. */
   private static final Duration STOP_WAIT = Duration.ofSeconds(5);
@@ -137,9 +138,13 @@ final class WarmUp {
       LOG.info("warmed up: {} requests through a throwaway copy of the upstream path against recorded answers on a "
           + "loopback port in {} ms (upstream.warm-up-requests; the upstream was not called)", r.requests(),
           r.took().toMillis());
-    } else if (r.stopped().get().equals(CLOSING) || r.stopped().get().equals(timeLimitPassed(limit))) {
+    } else if (r.stopped().get().equals(CLOSING)) {
       LOG.info("warm-up stopped after {} of {} requests in {} ms: {}", r.requests(), requests, r.took().toMillis(),
-          r.stopped().get());
+          CLOSING);
+    } else if (r.stopped().get().equals(timeLimitPassed(limit))) {
+      LOG.info("warm-up stopped after {} of {} requests in {} ms: {} (the service was ready only then; fewer "
+          + "upstream.warm-up-requests make it ready sooner on this machine)", r.requests(), requests,
+          r.took().toMillis(), r.stopped().get());
     } else {
       LOG.warn("warm-up stopped after {} of {} requests in {} ms: {}", r.requests(), requests, r.took().toMillis(),
           r.stopped().get());
@@ -245,7 +250,7 @@ final class WarmUp {
         writer.close();
         MarketDataService market = new MarketDataService(
             call -> new TradierClient(upstream.baseUrl(), null, call.connectTimeout(), clock, limits -> { }),
-            cache, writer, UpstreamBudget.local(0, clock), new CircuitBreakerRegistry(), unhurried(config), clock,
+            cache, writer, UpstreamBudget.local(0, clock), new CircuitBreakerRegistry(), throwaway(config), clock,
             MarketObserver.NONE, Sharing.NONE);
         try {
           for (; done < requests && (stopped = whyStop(stop, start, limit)).isEmpty(); done++) {
@@ -294,17 +299,28 @@ final class WarmUp {
   }
 
   /**
-   * The service's configuration with each breaker's timeouts at least {@link #CALL_TIMEOUT} and slow calls not
-   * counted: the first calls of a cold JVM take tens of milliseconds, and a service tuned for a nearby upstream (a
-   * request timeout of a few milliseconds) would otherwise fail the run at its first call, with a warning that names
-   * the service's breaker. The rest (fresh-for, bulkheads, thresholds) is the service's: the same paths run.
+   * The configuration of the throwaway service: the service's, with
+   * <ul>
+   *   <li>each breaker's timeouts at least {@link #CALL_TIMEOUT} and slow calls not counted: the first calls of a cold
+   *       JVM take tens of milliseconds, and a service tuned for a nearby upstream (a request timeout of a few
+   *       milliseconds) would otherwise fail the run at its first call, with a warning that names the service's
+   *       breaker;</li>
+   *   <li>the smallest memory ({@link CacheSettings#MIN_MEMORY_LIMIT} per kind and tier): every request is for a
+   *       symbol of its own, so nothing would be evicted before the service's limit (32 MB per kind and tier by
+   *       default), and a run of a few thousand requests would hold tens of megabytes of answers during the
+   *       start-up.</li>
+   * </ul>
+   * The rest (fresh-for, bulkheads, thresholds, the count of entries) is the service's: the same paths run.
    */
-  static DashboardConfig unhurried(DashboardConfig config) {
+  static DashboardConfig throwaway(DashboardConfig config) {
     Map<String, BreakerSettings> breakers = new LinkedHashMap<>();
     config.breakers().forEach((name, s) -> breakers.put(name, new BreakerSettings(name, s.failureThreshold(),
         s.recoveryTimeout(), longer(s.requestTimeout()), longer(s.connectTimeout()), s.freshFor(), Optional.empty(),
         s.maxConcurrentCalls(), s.maxWaitingRequests())));
-    return config.withBreakers(breakers);
+    CacheSettings c = config.cache();
+    return config.withBreakers(breakers).withCache(new CacheSettings(c.memoryEntries(),
+        CacheSettings.MIN_MEMORY_LIMIT, c.unknownSymbolsFor(), c.writeBatchSize(), c.writeQueueCapacity(),
+        c.writeMaxAttempts(), c.writeRetryBackoff()));
   }
 
   private static Duration longer(Duration d) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.optionchain.breaker.testing.ManualClock;
 import dev.optionchain.dashboard.cache.Database;
+import dev.optionchain.dashboard.config.CacheSettings;
 import dev.optionchain.dashboard.config.DashboardConfig;
 import dev.optionchain.dashboard.web.Json;
 import io.javalin.json.JavalinJackson;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -153,6 +155,67 @@ class WarmUpEdgesTest {
           .noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
           .noneMatch(e -> e.getFormattedMessage().matches("(?s).*\\b(CLOSED|HALF_OPEN|OPEN) -> .*"));
     }
+  }
+
+  @Test
+  void aBackgroundRunOutOfTimeSaysSoAtInfoAndAFailedOneWarns() throws Exception {
+    // a slow or busy machine (a small container) runs out of time on every start: no fault, so no warning
+    try (LogCapture logs = LogCapture.start()) {
+      WarmUp.Result r = WarmUp.start(config(), TestDashboards.clock(), new RecordingMapper(), 100_000,
+          Duration.ofMillis(100)).await();
+      assertThat(r.stopped()).contains(WarmUp.timeLimitPassed(Duration.ofMillis(100)));
+      assertThat(logs.eventsFrom(0)).filteredOn(e -> e.getLoggerName().equals(WarmUp.class.getName()))
+          .singleElement().satisfies(e -> {
+            assertThat(e.getLevel()).isEqualTo(Level.INFO);
+            assertThat(e.getFormattedMessage()).startsWith("warm-up stopped after " + r.requests()
+                + " of 100000 requests in " + r.took().toMillis() + " ms: the time limit of 100 ms passed")
+                .contains("fewer upstream.warm-up-requests make it ready sooner");
+          });
+    }
+    RecordingMapper failing = new RecordingMapper();
+    failing.after = n -> {
+      if (n == 2) {
+        throw new IllegalStateException("an answer that cannot be written");
+      }
+    };
+    try (LogCapture logs = LogCapture.start()) {
+      WarmUp.start(config(), TestDashboards.clock(), failing, 1_000, LIMIT).await();
+      assertThat(logs.eventsFrom(0)).filteredOn(e -> e.getLoggerName().equals(WarmUp.class.getName()))
+          .singleElement().satisfies(e -> {
+            assertThat(e.getLevel()).isEqualTo(Level.WARN);
+            assertThat(e.getFormattedMessage()).startsWith("warm-up stopped after 1 of 1000 requests")
+                .endsWith("an answer that cannot be written");
+          });
+    }
+    try (var left = Files.list(dataDir)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  @Test
+  void theThrowawayServiceKeepsTheSmallestMemoryAndWaitsLongerThanTheService() {
+    // every request is for a symbol of its own: with the service's memory (32 MB per kind and tier) nothing would be
+    // evicted, and a run of thousands of requests would hold tens of megabytes during the start-up
+    Map<String, String> tuned = new HashMap<>(Map.of("cache.memory-limit", "64MB", "cache.memory-entries", "500"));
+    for (String name : DashboardConfig.BREAKER_NAMES) {
+      tuned.put("breaker." + name + ".request-timeout", "20ms");
+      tuned.put("breaker." + name + ".fresh-for", "3s");
+      tuned.put("breaker." + name + ".slow-call-duration", "10ms");
+    }
+    DashboardConfig service = TestDashboards.config(dataDir, tuned);
+    DashboardConfig throwaway = WarmUp.throwaway(service);
+
+    assertThat(throwaway.cache().memoryLimit()).isEqualTo(CacheSettings.MIN_MEMORY_LIMIT);
+    assertThat(throwaway.cache().memoryEntries()).isEqualTo(500);
+    assertThat(throwaway.breakers().keySet()).containsExactlyElementsOf(DashboardConfig.BREAKER_NAMES);
+    throwaway.breakers().forEach((name, b) -> {
+      assertThat(b.requestTimeout()).as(name).isEqualTo(WarmUp.CALL_TIMEOUT);
+      assertThat(b.connectTimeout()).as(name).isGreaterThanOrEqualTo(WarmUp.CALL_TIMEOUT);
+      assertThat(b.slowCallDuration()).as(name).isEmpty();
+      assertThat(b.freshFor()).as("%s: the service's fresh-for, so the same paths run", name)
+          .isEqualTo(service.breakers().get(name).freshFor());
+    });
+    assertThat(throwaway.dataDir()).isEqualTo(service.dataDir());
   }
 
   private DashboardConfig config() {

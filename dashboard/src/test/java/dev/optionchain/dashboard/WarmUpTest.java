@@ -335,37 +335,6 @@ class WarmUpTest {
   }
 
   @Test
-  void aBackgroundRunOutOfTimeSaysSoAtInfoAndAFailedOneWarns() throws Exception {
-    // a slow or busy machine (a small container) runs out of time on every start: no fault, so no warning
-    try (LogCapture logs = LogCapture.start()) {
-      WarmUp.Result r = WarmUp.start(config(), clock, new RecordingMapper(), 100_000, Duration.ofMillis(100)).await();
-      assertThat(r.stopped()).contains(WarmUp.timeLimitPassed(Duration.ofMillis(100)));
-      assertThat(logs.eventsFrom(0)).filteredOn(e -> e.getLoggerName().equals(WarmUp.class.getName()))
-          .singleElement().satisfies(e -> {
-            assertThat(e.getLevel()).isEqualTo(Level.INFO);
-            assertThat(e.getFormattedMessage()).isEqualTo("warm-up stopped after " + r.requests()
-                + " of 100000 requests in " + r.took().toMillis() + " ms: the time limit of 100 ms passed");
-          });
-    }
-    RecordingMapper failing = new RecordingMapper();
-    failing.after = n -> {
-      if (n == 2) {
-        throw new IllegalStateException("an answer that cannot be written");
-      }
-    };
-    try (LogCapture logs = LogCapture.start()) {
-      WarmUp.start(config(), clock, failing, 1_000, LIMIT).await();
-      assertThat(logs.eventsFrom(0)).filteredOn(e -> e.getLoggerName().equals(WarmUp.class.getName()))
-          .singleElement().satisfies(e -> {
-            assertThat(e.getLevel()).isEqualTo(Level.WARN);
-            assertThat(e.getFormattedMessage()).startsWith("warm-up stopped after 1 of 1000 requests")
-                .endsWith("an answer that cannot be written");
-          });
-    }
-    assertThat(tree(dataDir)).isEmpty();
-  }
-
-  @Test
   void closingARunInTheBackgroundLetsTheRequestInProgressFinishThenStopsItAndCleansUp() throws Exception {
     // an interrupt would fail the request in progress instead (and the cache read it was in, with a warning): the
     // run is closed between two requests, wherever the close finds it (here after 1, 5 and 12 answers)

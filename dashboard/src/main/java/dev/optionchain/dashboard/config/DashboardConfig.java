@@ -88,6 +88,18 @@ public record DashboardConfig(
   }
 
   /**
+   * Returns this configuration with other cache settings.
+   *
+   * @param cache the memory and write settings
+   * @return a copy with those
+   */
+  public DashboardConfig withCache(CacheSettings cache) {
+    return new DashboardConfig(host, port, dataDir, upstreamBaseUrl, upstreamToken, connectTimeout, rateLimitPerMinute,
+        warmUpRequests, simSeed, breakersEnabled, breakers, adminToken, alerts, cache, limits, management, duckdb,
+        fleet);
+  }
+
+  /**
    * Reads and validates the configuration.
    *
    * @param s the settings

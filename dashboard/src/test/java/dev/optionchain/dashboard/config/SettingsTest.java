@@ -153,7 +153,7 @@ class SettingsTest {
   }
 
   @Test
-  void theWarmUpRunsThreeHundredRequestsByDefaultAndItsCountIsValidated() {
+  void theWarmUpRunsFifteenHundredRequestsByDefaultAndItsCountIsValidated() {
     DashboardConfig c = DashboardConfig.from(Settings.defaults());
     assertThat(c.warmUpRequests()).isEqualTo(1500);
     assertThat(c.toString()).contains("warmUpRequests=1500");
