@@ -25,6 +25,9 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 [ -n "$URL" ] || { echo "the service did not start:"; cat "$LOG"; exit 1; }
+# as a load balancer would: the load starts once the start-up warm-up is done
+for _ in $(seq 1 600); do curl -sf -o /dev/null "$URL/health/ready" && break; sleep 0.1; done
+curl -sf -o /dev/null "$URL/health/ready" || { echo "the service did not become ready:"; cat "$LOG"; exit 1; }
 rss() { awk '/^VmRSS/ {print int($2/1024) " MB"}' "/proc/$PID/status"; }
 peak() { awk '/^VmHWM/ {print int($2/1024) " MB"}' "/proc/$PID/status"; }
 SYMBOLS=$(curl -s "$URL/api/sim/universe" | grep -o '"symbol":"[^"]*"' | cut -d'"' -f4)

@@ -4,7 +4,8 @@
 #   2. upstream calls per second for that one hot key while the dashboard is under load;
 #   3. the first request for data never seen before (expirations of a new symbol), simulator vs dashboard, each round
 #      on a fresh pair of processes (FIRST_ROUNDS rounds with the dashboard's defaults, start-up warm-up included, and
-#      as many with upstream.warm-up-requests=0, taken in turn), with the time from start to /health/ready;
+#      as many with upstream.warm-up-requests=0, taken in turn; FIRST_WARM_UPS lists other counts to compare), with the
+#      time from start to /health/ready;
 #   4. many keys and many clients: every symbol's quote, round robin, from 256 connections (MANY_CONNECTIONS), the
 #      dashboard's answers by source and its upstream calls meanwhile, then the same against the simulator;
 #   5. the count of upstream calls of the whole run.
@@ -12,6 +13,7 @@
 #   (cd .. && mvn -B -ntp -pl dashboard -am package -DskipTests)   # dashboard/target/dashboard.jar, marketsim/target/marketsim.jar
 #   ./wrk.sh                         # 30 s per wrk run (the official figures)
 #   DURATION=5s ./wrk.sh             # a short run, for direction only
+#   FIRST_ONLY=1 FIRST_ROUNDS=6 FIRST_WARM_UPS="300 1500 2500 0" ./wrk.sh   # step 3 alone: warm-up counts compared
 #
 # Needs wrk and curl. Starts the simulator and the dashboard as separate processes on free ports (the dashboard
 # pointed at the simulator, its defaults otherwise: fresh-for 2 s for quotes, budget 120 calls a minute), stops them
@@ -32,6 +34,8 @@ MANY_CONNECTIONS=${MANY_CONNECTIONS:-256}
 THREADS=${THREADS:-2}
 FIRST_SYMBOLS=${FIRST_SYMBOLS:-20}
 FIRST_ROUNDS=${FIRST_ROUNDS:-5}
+FIRST_WARM_UPS=${FIRST_WARM_UPS:-default 0}
+FIRST_ONLY=${FIRST_ONLY:-}
 OUT=${OUT:-target/wrk-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT"
 
@@ -125,8 +129,13 @@ universe=$(universe_of_the_simulator)
 symbols=$(echo "$universe" | tr ' ' '\n' | head -n $((2 * FIRST_SYMBOLS)) | tr '\n' ' ')
 warmup=$(echo "$universe" | tr ' ' '\n' | tail -n +$((2 * FIRST_SYMBOLS + 1)) | tr '\n' ' ')
 for r in $(seq 1 "$FIRST_ROUNDS"); do
-  first_round "warm-up-on-$r"
-  first_round "warm-up-off-$r" --set upstream.warm-up-requests=0
+  for w in $FIRST_WARM_UPS; do
+    if [[ $w == default ]]; then
+      first_round "warm-up-default-$r"
+    else
+      first_round "warm-up-$w-$r" --set "upstream.warm-up-requests=$w"
+    fi
+  done
 done
 echo
 echo "### First request: expirations of a symbol not seen before, one curl each, $FIRST_ROUNDS rounds of fresh processes each"
@@ -151,6 +160,8 @@ for kind, t in total.items():
     print(f"| {kind}, all rounds ({len(t['dashboard'])} + {len(t['sim'])} requests) | | {mean(t['ready']):.2f} | "
           f"{mean(t['sim']):.2f} | {mean(t['dashboard']):.2f} | **{mean(t['dashboard']) - mean(t['sim']):+.2f}** |")
 PY
+
+[[ -z $FIRST_ONLY ]] || exit 0
 
 # The pair of processes of steps 1, 2 and 4, started after step 3 (whose rounds have the machine to themselves).
 java -jar "$SIM_JAR" --port "$SIM_PORT" >"$OUT/sim.log" 2>&1 &

@@ -113,6 +113,7 @@ public final class DashboardLoadCheck {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     try (DashboardApp app = DashboardApp.start(config)) {
       URI base = app.url();
+      Ready.await(base, Duration.ofSeconds(30));
       String expirations = get(http, base.resolve("/api/options/AAPL/expirations")).body();
       Matcher m = FIRST_DATE.matcher(expirations);
       if (!m.find()) {

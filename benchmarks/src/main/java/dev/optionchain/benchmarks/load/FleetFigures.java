@@ -106,6 +106,9 @@ public final class FleetFigures {
       apps.add(DashboardApp.start(DashboardConfig.from(Settings.defaults().with(m, "fleet figures")),
           BreakerClock.system()));
     }
+    for (DashboardApp app : apps) {
+      Ready.await(app.url(), Duration.ofSeconds(30));
+    }
     if (!redisUrl.isEmpty()) {
       await(() -> apps.stream().allMatch(a -> get(a.url(), "/api/health/circuit-breakers")
           .contains("\"connected\":true")), Duration.ofSeconds(10));

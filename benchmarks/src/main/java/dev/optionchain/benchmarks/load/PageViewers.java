@@ -137,6 +137,7 @@ public final class PageViewers {
           "upstream.base-url", sim.baseUrl(),
           "upstream.rate-limit-per-minute", Integer.toString(rateLimit)), "page viewers"));
       try (DashboardApp app = DashboardApp.start(config)) {
+        Ready.await(app.url(), Duration.ofSeconds(30));
         PageViewers test = new PageViewers(List.of(app.url()));
         System.err.printf("%d viewers for %d s against %s (simulator %s, rate limit %d/min)%n", viewers, seconds,
             app.url(), sim.baseUrl(), rateLimit);

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ final class ServiceProcess implements AutoCloseable {
   }
 
   /**
-   * Starts the service and waits until it listens.
+   * Starts the service and waits until it listens and is ready ({@code /health/ready}: its start-up warm-up done).
    *
    * @param name names the data directory and the log file
    * @param jar the service's jar
@@ -96,6 +97,15 @@ final class ServiceProcess implements AutoCloseable {
     }, "service-output");
     t.setDaemon(true);
     t.start();
+    try {
+      Ready.await(URI.create("http://localhost:" + main), Duration.ofSeconds(60));
+    } catch (InterruptedException | RuntimeException e) {
+      p.destroyForcibly();
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IllegalStateException("the service did not become ready: " + e.getMessage(), e);
+    }
     return new ServiceProcess(p, main, manage < 0 ? Optional.empty() : Optional.of(manage));
   }
 
