@@ -5,7 +5,8 @@
 #   3. the first request for data never seen before (expirations of a new symbol), simulator vs dashboard, each round
 #      on a fresh pair of processes (FIRST_ROUNDS rounds with the dashboard's defaults, start-up warm-up included, and
 #      as many with upstream.warm-up-requests=0, taken in turn; FIRST_WARM_UPS lists other counts to compare), with the
-#      time from start to /health/ready;
+#      time from start to /health/ready; each round first serves five seconds of hot quotes and eight first requests,
+#      then FIRST_COLD_ROUNDS rounds measure the first requests right after /health/ready, with no traffic before;
 #   4. many keys and many clients: every symbol's quote, round robin, from 256 connections (MANY_CONNECTIONS), the
 #      dashboard's answers by source and its upstream calls meanwhile, then the same against the simulator;
 #   5. the count of upstream calls of the whole run.
@@ -35,6 +36,7 @@ THREADS=${THREADS:-2}
 FIRST_SYMBOLS=${FIRST_SYMBOLS:-20}
 FIRST_ROUNDS=${FIRST_ROUNDS:-5}
 FIRST_WARM_UPS=${FIRST_WARM_UPS:-default 0}
+FIRST_COLD_ROUNDS=${FIRST_COLD_ROUNDS:-3}
 FIRST_ONLY=${FIRST_ONLY:-}
 OUT=${OUT:-target/wrk-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT"
@@ -95,12 +97,14 @@ first_round() { # label, extra dashboard arguments... -> appends "label sim|dash
   ready=$(python3 -c "print(f'{$(date +%s.%N) - $t0:.2f}')")
   echo "$label ready $ready" >>"$OUT/first-ready.txt"
   for _ in $(seq 1 100); do curl -sf -o /dev/null "http://localhost:$sp/sim/stats" && break; sleep 0.2; done
-  wrk -t"$THREADS" -c8 -d5s "http://localhost:$dp/api/quote/AAPL" >/dev/null
-  for s in $warmup; do
-    curl -s -o /dev/null "http://localhost:$dp/api/options/$s/expirations"
-    curl -s -o /dev/null -H 'Accept: application/json' \
-      "http://localhost:$sp/v1/markets/options/expirations?symbol=$s&includeAllRoots=true"
-  done
+  if [[ ${TRAFFIC:-1} == 1 ]]; then # else the measured requests are the first either process ever serves
+    wrk -t"$THREADS" -c8 -d5s "http://localhost:$dp/api/quote/AAPL" >/dev/null
+    for s in $warmup; do
+      curl -s -o /dev/null "http://localhost:$dp/api/options/$s/expirations"
+      curl -s -o /dev/null -H 'Accept: application/json' \
+        "http://localhost:$sp/v1/markets/options/expirations?symbol=$s&includeAllRoots=true"
+    done
+  fi
   i=0
   for s in $symbols; do
     if (( i % 2 == 0 )); then
@@ -137,8 +141,18 @@ for r in $(seq 1 "$FIRST_ROUNDS"); do
     fi
   done
 done
+# the same, the measured requests right after /health/ready, with no traffic before them: what a user sends first
+for r in $(seq 1 "$FIRST_COLD_ROUNDS"); do
+  for w in $FIRST_WARM_UPS; do
+    if [[ $w == default ]]; then
+      TRAFFIC=0 first_round "right-after-ready-warm-up-default-$r"
+    else
+      TRAFFIC=0 first_round "right-after-ready-warm-up-$w-$r" --set "upstream.warm-up-requests=$w"
+    fi
+  done
+done
 echo
-echo "### First request: expirations of a symbol not seen before, one curl each, $FIRST_ROUNDS rounds of fresh processes each"
+echo "### First request: expirations of a symbol not seen before, one curl each, $FIRST_ROUNDS rounds of fresh processes each (after five seconds of traffic), then $FIRST_COLD_ROUNDS right after ready"
 echo
 python3 - "$OUT/first-requests.txt" "$OUT/first-ready.txt" <<'PY'
 import sys, collections
