@@ -12,13 +12,14 @@ import dev.optionchain.dashboard.config.DashboardConfig;
 import dev.optionchain.dashboard.market.MarketDataService;
 import dev.optionchain.dashboard.market.MarketObserver;
 import dev.optionchain.dashboard.market.Sharing;
-import dev.optionchain.dashboard.market.Sourced;
 import dev.optionchain.dashboard.market.UpstreamBudget;
-import dev.optionchain.dashboard.model.Interval;
-import dev.optionchain.dashboard.model.OptionChain;
 import dev.optionchain.dashboard.upstream.RecordedTradier;
 import dev.optionchain.dashboard.upstream.TradierClient;
-import dev.optionchain.dashboard.web.Json;
+import dev.optionchain.dashboard.web.WebServer;
+import dev.optionchain.dashboard.events.EventHub;
+import dev.optionchain.dashboard.history.BreakerHistory;
+import dev.optionchain.dashboard.metrics.DashboardMetrics;
+import java.net.URI;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -78,7 +79,10 @@ final class WarmUp {
    */
   static final String MARKER = "dashboard-warm-up";
 
-  private static final int KINDS = 5;
+  /** The kinds of request, taken in turn ({@link WarmUpRequests#path}). */
+  static final int KINDS = 5;
+  /** Where the throwaway server listens. */
+  private static final String LOOPBACK = "127.0.0.1";
   /** The shortest request and connect timeout of the run's calls ({@link #throwaway}). */
   static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
   /** How long {@link Background#close} waits: a request of the run ends within its timeout, 2 s on loopback. */
@@ -244,29 +248,39 @@ final class WarmUp {
           Database db = Database.open(dir.resolve("warm-up.duckdb"))) {
         DashboardApp.limit(db, config.duckdb());
         MarketCache cache = new MarketCache(db);
+        CircuitBreakerRegistry registry = new CircuitBreakerRegistry();
         // a closed writer drops what it is given: writing to DuckDB is not on a request's path, and would only cost
         // the start-up time (the fallback reads, which are, are not warmed: they find nothing here)
         CacheWriter writer = new CacheWriter(cache, CacheWriter.Settings.DEFAULTS);
         writer.close();
         MarketDataService market = new MarketDataService(
             call -> new TradierClient(upstream.baseUrl(), null, call.connectTimeout(), clock, limits -> { }),
-            cache, writer, UpstreamBudget.local(0, clock), new CircuitBreakerRegistry(), throwaway(config), clock,
+            cache, writer, UpstreamBudget.local(0, clock), registry, throwaway(config), clock,
             MarketObserver.NONE, Sharing.NONE);
-        try {
-          for (; done < requests && (stopped = whyStop(stop, start, limit)).isEmpty(); done++) {
-            // as the API's ctx.json(...) does (Javalin's JsonMapper.toJsonString): Jackson's writer-based
-            // generator, which is other code than the UTF-8 one of writeValueAsBytes
-            json.writeValueAsString(request(market, clock, upstream.expiration(), done));
+        AutoCloseable closeMarket = market::close;
+        // closed in reverse: the server first, the service last
+        try (closeMarket;
+            DashboardMetrics metrics = new DashboardMetrics();
+            BreakerHistory history = BreakerHistory.open(db, clock);
+            EventHub events = new EventHub(json, Map::of);
+            WebServer web = WebServer.start(config.withListener(LOOPBACK, 0), new WebServer.Backend(market,
+                registry, clock, db::isOpen, Optional.empty(), events, history, metrics, Map::of, json, () -> true),
+                true)) {
+          try {
+            WarmUpRequests http = new WarmUpRequests(URI.create("http://" + LOOPBACK + ":" + web.port()),
+                upstream.expiration(), CALL_TIMEOUT.multipliedBy(4));
+            for (; done < requests && (stopped = whyStop(stop, start, limit)).isEmpty(); done++) {
+              http.get(http.path(done, LocalDate.ofInstant(clock.now(), ZoneOffset.UTC)));
+            }
+          } finally {
+            // cleared while what the run started stops, and set again at the end: on an interrupted thread Jetty's
+            // stop waits out half its stop timeout (2.5 s) and swallows the interrupt, and DuckDB's close gives up
+            // waiting for its reads and writes
+            interrupted = Thread.interrupted();
           }
-        } finally {
-          // cleared while what the run started stops, and set again at the end: on an interrupted thread Jetty's
-          // stop waits out half its stop timeout (2.5 s) and swallows the interrupt, and DuckDB's close gives up
-          // waiting for its reads and writes
-          interrupted = Thread.interrupted();
-          market.close();
         }
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (Exception e) { // IOException, RuntimeException, and what a close declares
       stopped = Optional.of(e.toString());
     } finally {
       if (dir != null) {
@@ -325,29 +339,6 @@ final class WarmUp {
 
   private static Duration longer(Duration d) {
     return d.compareTo(CALL_TIMEOUT) < 0 ? CALL_TIMEOUT : d;
-  }
-
-  /** Request {@code i}: one of the five kinds, for a symbol of its own (each a miss, so each calls the upstream). */
-  private static Object request(MarketDataService market, BreakerClock clock, LocalDate expiration, int i) {
-    String symbol = symbol(i);
-    LocalDate today = LocalDate.ofInstant(clock.now(), ZoneOffset.UTC);
-    switch (i % KINDS) {
-      case 0:
-        return sourced(market.quote(symbol));
-      case 1:
-        return sourced(market.expirations(symbol));
-      case 2:
-        Sourced<OptionChain> chain = market.chain(symbol, expiration);
-        return Json.sourced(chain, Json.chain(chain.data(), today));
-      case 3:
-        return sourced(market.history(symbol, Interval.DAILY, today.minusYears(1), today));
-      default:
-        return Json.dashboard(market.dashboard(symbol), today);
-    }
-  }
-
-  private static Object sourced(Sourced<?> s) {
-    return Json.sourced(s, s.data());
   }
 
   /** A symbol of letters only, as the API accepts: W, then the number in base 26 (WA, WB, ... WBA, ...). */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import com.fasterxml.jackson.databind.JsonNode;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import dev.optionchain.breaker.BreakerClock;
 import dev.optionchain.breaker.testing.ManualClock;
 import dev.optionchain.dashboard.config.DashboardConfig;
 import dev.optionchain.dashboard.market.Requests;
@@ -197,10 +198,13 @@ class WarmUpTest {
 
   @Test
   void anInterruptEndsTheRunAfterTheRequestInProgressAndStillCleansUp() throws Exception {
+    // the answer is written by the throwaway server's thread: the run's own thread is interrupted while it waits for
+    // the third answer
     RecordingMapper json = new RecordingMapper();
+    AtomicReference<Thread> runner = new AtomicReference<>();
     json.after = n -> {
       if (n == 3) {
-        Thread.currentThread().interrupt();
+        runner.get().interrupt();
       }
     };
     AtomicReference<WarmUp.Result> result = new AtomicReference<>();
@@ -209,6 +213,7 @@ class WarmUpTest {
       result.set(WarmUp.run(config(), clock, json, 1_000, LIMIT));
       stillInterrupted.set(Thread.currentThread().isInterrupted());
     }, "interrupted-warm-up-test");
+    runner.set(t);
     try (LogCapture logs = LogCapture.start()) {
       t.start();
       t.join(PATIENCE.toMillis());
@@ -218,7 +223,7 @@ class WarmUpTest {
       // the interrupt
       assertThat(logs.eventsFrom(0).stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
           .filter(e -> e.getThreadName().equals("interrupted-warm-up-test")
-              || e.getThreadName().startsWith("recorded-tradier")).map(ILoggingEvent::getFormattedMessage))
+              || e.getThreadName().startsWith("recorded-tradier") || e.getThreadName().startsWith("warm-up-")).map(ILoggingEvent::getFormattedMessage))
           .as("warnings of what the run started, while it stopped").isEmpty();
     }
     assertThat(result.get().requests()).isEqualTo(3);
@@ -259,8 +264,11 @@ class WarmUpTest {
     };
     WarmUp.Result r = WarmUp.run(config(), clock, json, 1_000, LIMIT);
 
+    // the route's ctx.json failed: the throwaway server answered 500, as the service would (no detail in the body)
     assertThat(r.requests()).as("the third failed").isEqualTo(2);
-    assertThat(r.stopped()).hasValueSatisfying(s -> assertThat(s).contains("an answer that cannot be written"));
+    assertThat(r.stopped()).hasValueSatisfying(s -> assertThat(s)
+        .contains("GET /api/options/" + WarmUp.symbol(2) + "?expiration=").contains("answered 500")
+        .contains("internal error"));
     assertThat(tree(dataDir)).isEmpty();
   }
 
@@ -320,15 +328,21 @@ class WarmUpTest {
   void aRunInTheBackgroundRunsOnADaemonThreadNamedWarmUpAndLogsWhatItDid() throws Exception {
     RecordingMapper json = new RecordingMapper();
     AtomicReference<Thread> ranOn = new AtomicReference<>();
-    json.after = n -> ranOn.set(Thread.currentThread());
+    AtomicReference<Thread> answeredOn = new AtomicReference<>();
+    json.after = n -> {
+      answeredOn.set(Thread.currentThread());
+      Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("warm-up")).forEach(ranOn::set);
+    };
     try (LogCapture logs = LogCapture.start()) {
       WarmUp.Background b = WarmUp.start(config(), clock, json, 10, LIMIT);
       WarmUp.Result r = b.await();
       assertThat(b.ended()).isTrue();
       assertThat(r.requests()).isEqualTo(10);
       assertThat(r.stopped()).isEmpty();
-      assertThat(ranOn.get().getName()).isEqualTo("warm-up");
+      assertThat(ranOn.get()).as("the run's thread, while its requests are answered").isNotNull();
       assertThat(ranOn.get().isDaemon()).isTrue();
+      assertThat(answeredOn.get().getName()).as("answered by the throwaway server's threads, not the service's")
+          .startsWith("warm-up-http");
       assertThat(logs.text()).contains("warmed up: 10 requests").contains("the upstream was not called");
       b.close(); // once ended: nothing to stop
     }
@@ -368,14 +382,24 @@ class WarmUpTest {
   void anErrorInTheBackgroundIsLoggedAndEndsTheRun() throws Exception {
     // run contains every exception in its result; an Error (a bug, out of memory, a class that fails to load) passes
     // through it, and the service only asks whether the run has ended: the log is where an operator sees it
-    RecordingMapper json = new RecordingMapper();
-    json.after = n -> {
-      if (n == 3) {
-        throw new AssertionError("the warm-up's bug");
+    // (the clock, asked by the run's own thread for the day its recorded upstream answers as: an Error in the
+    // server's handling of a request is the server's, and ends the run as a 500 would)
+    BreakerClock failing = new BreakerClock() {
+      @Override
+      public long nanoTime() {
+        return clock.nanoTime();
+      }
+
+      @Override
+      public Instant now() {
+        if (Thread.currentThread().getName().equals("warm-up")) {
+          throw new AssertionError("the warm-up's bug");
+        }
+        return clock.now();
       }
     };
     try (LogCapture logs = LogCapture.start()) {
-      WarmUp.Background b = WarmUp.start(config(), clock, json, 1_000, LIMIT);
+      WarmUp.Background b = WarmUp.start(config(), failing, new RecordingMapper(), 1_000, LIMIT);
       WarmUp.Result r = b.await();
       assertThat(b.ended()).isTrue();
       assertThat(r.stopped()).hasValueSatisfying(s -> assertThat(s).contains("the warm-up's bug"));

@@ -5,8 +5,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The threads of start-up warm-ups: their own ({@code warm-up}) and their recorded upstreams'
- * ({@code recorded-tradier}).
+ * The threads of start-up warm-ups: their own ({@code warm-up}), their recorded upstreams'
+ * ({@code recorded-tradier}) and their throwaway servers' ({@code warm-up-http}, {@code warm-up-io}).
  */
 final class WarmUpThreads {
 
@@ -17,7 +17,8 @@ final class WarmUpThreads {
   /** Returns the live ones now. */
   static Set<Thread> alive() {
     return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
-        .filter(t -> t.getName().equals("warm-up") || t.getName().startsWith("recorded-tradier"))
+        .filter(t -> t.getName().equals("warm-up") || t.getName().startsWith("warm-up-")
+            || t.getName().startsWith("recorded-tradier"))
         .collect(Collectors.toSet());
   }
 

@@ -88,6 +88,19 @@ public record DashboardConfig(
   }
 
   /**
+   * Returns this configuration listening on another address, without a management listener.
+   *
+   * @param host interface to listen on
+   * @param port port to listen on; 0 picks a free one
+   * @return a copy with those
+   */
+  public DashboardConfig withListener(String host, int port) {
+    return new DashboardConfig(host, port, dataDir, upstreamBaseUrl, upstreamToken, connectTimeout, rateLimitPerMinute,
+        warmUpRequests, simSeed, breakersEnabled, breakers, adminToken, alerts, cache, limits, Optional.empty(),
+        duckdb, fleet);
+  }
+
+  /**
    * Returns this configuration with other cache settings.
    *
    * @param cache the memory and write settings

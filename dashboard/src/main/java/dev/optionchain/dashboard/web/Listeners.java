@@ -62,12 +62,21 @@ final class Listeners {
   static final int ACCEPT_QUEUE = 1024;
 
   private final DashboardConfig config;
+  private final String threadPrefix;
   private final RequestDeadline deadline;
   private volatile ConnectionCap mainCap;
   private volatile ServerConnector management;
 
-  Listeners(DashboardConfig config) {
+  /**
+   * Creates the listeners.
+   *
+   * @param config the listeners' addresses and limits
+   * @param threadPrefix the prefix of their threads' names ({@code dashboard}: {@code dashboard-io},
+   *     {@code dashboard-management})
+   */
+  Listeners(DashboardConfig config, String threadPrefix) {
     this.config = config;
+    this.threadPrefix = threadPrefix;
     this.deadline = new RequestDeadline(config.limits().requestReadTimeout());
   }
 
@@ -96,11 +105,11 @@ final class Listeners {
     ServerConnector c;
     if (own == null) {
       QueuedThreadPool io = new QueuedThreadPool(MAIN_IO_THREADS, 2);
-      io.setName("dashboard-io");
+      io.setName(threadPrefix + "-io");
       c = new ServerConnector(server, io, null, null, 1, 1, new HttpConnectionFactory(http));
     } else {
       QueuedThreadPool threads = new QueuedThreadPool(MANAGEMENT_THREADS, 2);
-      threads.setName("dashboard-management");
+      threads.setName(threadPrefix + "-management");
       c = new ServerConnector(server, threads, null, null, 1, 1, new HttpConnectionFactory(http));
       c.setName("management");
     }

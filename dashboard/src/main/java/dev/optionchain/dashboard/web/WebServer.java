@@ -77,6 +77,21 @@ public final class WebServer implements AutoCloseable {
    * @return the running server
    */
   public static WebServer start(DashboardConfig config, Backend backend) {
+    return start(config, backend, false);
+  }
+
+  /**
+   * Starts the server, or the start-up warm-up's throwaway copy of it.
+   *
+   * @param config host, port, breaker and admin settings
+   * @param backend what the routes serve
+   * @param throwaway true for the start-up warm-up's copy: it logs none of the warnings of the configuration (the
+   *     service's own server does) and its threads are named {@code warm-up-http} and {@code warm-up-io} instead of
+   *     {@code dashboard-http} and {@code dashboard-io}
+   * @return the running server
+   */
+  public static WebServer start(DashboardConfig config, Backend backend, boolean throwaway) {
+    String threads = throwaway ? "warm-up" : "dashboard";
     CircuitBreakerRegistry registry = backend.breakers();
     Optional<URI> simulator = backend.simulator();
     MarketController marketApi = new MarketController(backend.market(), backend.clock());
@@ -85,11 +100,13 @@ public final class WebServer implements AutoCloseable {
     HistoryController history = new HistoryController(backend.history(), registry);
     AdminController admin = new AdminController(registry, config.adminToken());
     QueuedThreadPool pool = new QueuedThreadPool(ServerLimits.WORKER_THREADS, 8, 60_000);
-    pool.setName("dashboard-http");
-    Listeners listeners = new Listeners(config);
+    pool.setName(threads + "-http");
+    Listeners listeners = new Listeners(config, threads);
     Authority authority = new Authority(config.adminToken(), config.host());
-    Authority.startWarnings(config.adminToken(), config.host()).forEach(LOG::warn);
-    Listeners.fileLimitWarning(config).ifPresent(LOG::warn);
+    if (!throwaway) {
+      Authority.startWarnings(config.adminToken(), config.host()).forEach(LOG::warn);
+      Listeners.fileLimitWarning(config).ifPresent(LOG::warn);
+    }
     Javalin app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
       cfg.startup.showOldJavalinVersionWarning = false;

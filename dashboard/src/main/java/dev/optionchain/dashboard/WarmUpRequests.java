@@ -1,0 +1,87 @@
+package dev.optionchain.dashboard;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDate;
+
+/**
+ * The requests of the start-up warm-up ({@link WarmUp}): GETs of the API's routes on the throwaway server, as a client
+ * sends them, on one kept-alive connection. Not thread-safe: one run's, on its thread.
+ */
+final class WarmUpRequests {
+
+  /** The most of a refused answer's body its reason quotes. */
+  static final int SNIPPET = 200;
+
+  private final URI base;
+  private final LocalDate expiration;
+  private final Duration timeout;
+
+  /**
+   * @param base the throwaway server's base URL, {@code http://127.0.0.1:N}
+   * @param expiration the expiration the option chains are asked for (one the recorded upstream lists)
+   * @param timeout the connect and read timeout of each request
+   */
+  WarmUpRequests(URI base, LocalDate expiration, Duration timeout) {
+    this.base = base;
+    this.expiration = expiration;
+    this.timeout = timeout;
+  }
+
+  /**
+   * The path and query of request {@code i}: one of the five kinds (quote, expirations, option chain, daily history
+   * of a year, dashboard view), for a symbol of its own ({@link WarmUp#symbol}).
+   *
+   * @param i the request's number
+   * @param today the service's date
+   * @return the path and query
+   */
+  String path(int i, LocalDate today) {
+    String symbol = WarmUp.symbol(i);
+    switch (i % WarmUp.KINDS) {
+      case 0:
+        return "/api/quote/" + symbol;
+      case 1:
+        return "/api/options/" + symbol + "/expirations";
+      case 2:
+        return "/api/options/" + symbol + "?expiration=" + expiration;
+      case 3:
+        return "/api/history/" + symbol + "?interval=daily&start=" + today.minusYears(1) + "&end=" + today;
+      default:
+        return "/api/dashboard/" + symbol;
+    }
+  }
+
+  /**
+   * Sends {@code GET path} and reads its answer to the end (so that the connection is kept alive for the next).
+   *
+   * @param path the path and query
+   * @throws IllegalStateException if the answer is not 200, with its status and the start of its body
+   * @throws UncheckedIOException if the request fails
+   */
+  void get(String path) {
+    try {
+      HttpURLConnection c = (HttpURLConnection) base.resolve(path).toURL().openConnection(Proxy.NO_PROXY);
+      c.setConnectTimeout((int) timeout.toMillis());
+      c.setReadTimeout((int) timeout.toMillis());
+      int status = c.getResponseCode();
+      byte[] body;
+      try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
+        body = in == null ? new byte[0] : in.readAllBytes();
+      }
+      if (status != 200) {
+        String text = new String(body, StandardCharsets.UTF_8);
+        throw new IllegalStateException("GET " + path + " answered " + status + ": "
+            + (text.length() > SNIPPET ? text.substring(0, SNIPPET) + "..." : text));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("GET " + path + ": " + e, e);
+    }
+  }
+}
