@@ -6,6 +6,8 @@ import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import dev.optionchain.breaker.BreakerClock;
 import dev.optionchain.breaker.testing.ManualClock;
 import dev.optionchain.dashboard.cache.Database;
 import dev.optionchain.dashboard.config.CacheSettings;
@@ -19,9 +21,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -109,6 +115,37 @@ class WarmUpEdgesTest {
   }
 
   @Test
+  void eachKindRunsThroughTheServicesHttpStackAndItsRoute() throws Exception {
+    // not a call of the service's methods: a GET on a listener of the same web server, handled by the same handlers
+    // and route, whose ctx.json writes the answer with the API's mapper (and a non-200 would end the run)
+    List<List<String>> stacks = new CopyOnWriteArrayList<>();
+    RecordingMapper json = new RecordingMapper();
+    List<String> threads = new CopyOnWriteArrayList<>();
+    json.after = n -> {
+      threads.add(Thread.currentThread().getName());
+      stacks.add(Arrays.stream(Thread.currentThread().getStackTrace())
+          .map(f -> f.getClassName() + "." + f.getMethodName()).collect(Collectors.toList()));
+    };
+
+    WarmUp.Result r = WarmUp.run(config(), TestDashboards.clock(), json, 10, LIMIT);
+
+    assertThat(r.stopped()).isEmpty();
+    assertThat(stacks).hasSize(10);
+    assertThat(threads).as("the throwaway server's workers, never the service's dashboard-http")
+        .allMatch(t -> t.startsWith("warm-up-http"));
+    String[] routes = {"quote", "expirations", "chain", "history", "dashboard"};
+    for (int i = 0; i < 10; i++) {
+      assertThat(stacks.get(i)).as("answer %d", i).contains(
+          "dev.optionchain.dashboard.web.ProbesFirst.dispatch", // handed to a worker thread, as the service's are
+          "org.eclipse.jetty.ee10.servlet.ServletChannel.handle",
+          "io.javalin.http.servlet.JavalinServlet.service",
+          "dev.optionchain.dashboard.web.BrowserHeaders.handle",
+          "io.javalin.json.JavalinJackson.toJsonString",
+          "dev.optionchain.dashboard.web.MarketController." + routes[i % 5]);
+    }
+  }
+
+  @Test
   void closedWhileRunningItStopsQuietlyAndLeavesNothing() throws Exception {
     // a service closed during its warm-up (a start that failed on a taken port, a restart): no failure to report
     try (LogCapture logs = LogCapture.start()) {
@@ -183,8 +220,10 @@ class WarmUpEdgesTest {
       assertThat(logs.eventsFrom(0)).filteredOn(e -> e.getLoggerName().equals(WarmUp.class.getName()))
           .singleElement().satisfies(e -> {
             assertThat(e.getLevel()).isEqualTo(Level.WARN);
+            // the route's ctx.json failed on the throwaway server's thread, which answered 500 as the service would
             assertThat(e.getFormattedMessage()).startsWith("warm-up stopped after 1 of 1000 requests")
-                .endsWith("an answer that cannot be written");
+                .contains("GET /api/options/" + WarmUp.symbol(1) + "/expirations answered 500")
+                .contains("internal error");
           });
     }
     try (var left = Files.list(dataDir)) {
@@ -216,6 +255,46 @@ class WarmUpEdgesTest {
           .isEqualTo(service.breakers().get(name).freshFor());
     });
     assertThat(throwaway.dataDir()).isEqualTo(service.dataDir());
+  }
+
+  @Test
+  void anErrorInTheBackgroundIsLoggedAndEndsTheRun() throws Exception {
+    // run contains every exception in its result; an Error (a bug, out of memory, a class that fails to load) passes
+    // through it, and the service only asks whether the run has ended: the log is where an operator sees it
+    // (the clock, asked by the run's own thread for the day its recorded upstream answers as: an Error in the
+    // server's handling of a request is the server's, and ends the run as a 500 would)
+    ManualClock clock = TestDashboards.clock();
+    BreakerClock failing = new BreakerClock() {
+      @Override
+      public long nanoTime() {
+        return clock.nanoTime();
+      }
+
+      @Override
+      public Instant now() {
+        if (Thread.currentThread().getName().equals("warm-up")) {
+          throw new AssertionError("the warm-up's bug");
+        }
+        return clock.now();
+      }
+    };
+    try (LogCapture logs = LogCapture.start()) {
+      WarmUp.Background b = WarmUp.start(config(), failing, new RecordingMapper(), 1_000, LIMIT);
+      WarmUp.Result r = b.await();
+      assertThat(b.ended()).isTrue();
+      assertThat(r.stopped()).hasValueSatisfying(s -> assertThat(s).contains("the warm-up's bug"));
+      List<ILoggingEvent> events = logs.eventsFrom(0);
+      List<String> lines = logs.linesFrom(0);
+      List<String> errors = IntStream.range(0, events.size())
+          .filter(i -> events.get(i).getLevel().isGreaterOrEqual(Level.ERROR)).mapToObj(lines::get)
+          .collect(Collectors.toList());
+      assertThat(errors).as("an operator must see that the warm-up failed, and where").singleElement()
+          .satisfies(line -> assertThat(line).contains("warm-up").contains("the warm-up's bug")
+              .contains("WarmUpEdgesTest"));
+    }
+    try (var left = Files.list(dataDir)) {
+      assertThat(left).isEmpty();
+    }
   }
 
   private DashboardConfig config() {

@@ -69,6 +69,8 @@ class WarmUpIntegrationTest {
           .as("upstream requests to %s", e.getKey()).isZero());
 
       String metrics = api.get("/metrics").raw().body();
+      assertThat(series(metrics, "http_server_requests")).as("the warm-up's requests went to a server of its own")
+          .noneMatch(line -> line.matches(".*uri=\"/api/(quote|options|history|dashboard)/.*"));
       assertThat(series(metrics, "upstream_requests")).as("no upstream call timed").isEmpty();
       assertThat(series(metrics, "market_")).as("the market data service's counters and gauges").isNotEmpty()
           .allSatisfy(line -> assertThat(value(line)).as(line).isZero());

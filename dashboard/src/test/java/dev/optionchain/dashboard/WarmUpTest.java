@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import com.fasterxml.jackson.databind.JsonNode;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import dev.optionchain.breaker.BreakerClock;
 import dev.optionchain.breaker.testing.ManualClock;
 import dev.optionchain.dashboard.config.DashboardConfig;
 import dev.optionchain.dashboard.market.Requests;
@@ -20,7 +19,6 @@ import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.time.ZoneOffset;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -28,7 +26,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -376,43 +373,6 @@ class WarmUpTest {
       }
       assertThat(tree(dataDir)).isEmpty();
     }
-  }
-
-  @Test
-  void anErrorInTheBackgroundIsLoggedAndEndsTheRun() throws Exception {
-    // run contains every exception in its result; an Error (a bug, out of memory, a class that fails to load) passes
-    // through it, and the service only asks whether the run has ended: the log is where an operator sees it
-    // (the clock, asked by the run's own thread for the day its recorded upstream answers as: an Error in the
-    // server's handling of a request is the server's, and ends the run as a 500 would)
-    BreakerClock failing = new BreakerClock() {
-      @Override
-      public long nanoTime() {
-        return clock.nanoTime();
-      }
-
-      @Override
-      public Instant now() {
-        if (Thread.currentThread().getName().equals("warm-up")) {
-          throw new AssertionError("the warm-up's bug");
-        }
-        return clock.now();
-      }
-    };
-    try (LogCapture logs = LogCapture.start()) {
-      WarmUp.Background b = WarmUp.start(config(), failing, new RecordingMapper(), 1_000, LIMIT);
-      WarmUp.Result r = b.await();
-      assertThat(b.ended()).isTrue();
-      assertThat(r.stopped()).hasValueSatisfying(s -> assertThat(s).contains("the warm-up's bug"));
-      List<ILoggingEvent> events = logs.eventsFrom(0);
-      List<String> lines = logs.linesFrom(0);
-      List<String> errors = IntStream.range(0, events.size())
-          .filter(i -> events.get(i).getLevel().isGreaterOrEqual(Level.ERROR)).mapToObj(lines::get)
-          .collect(Collectors.toList());
-      assertThat(errors).as("an operator must see that the warm-up failed, and where").singleElement()
-          .satisfies(line -> assertThat(line).contains("warm-up").contains("the warm-up's bug")
-              .contains("WarmUpTest"));
-    }
-    assertThat(tree(dataDir)).isEmpty();
   }
 
   private DashboardConfig config() {
