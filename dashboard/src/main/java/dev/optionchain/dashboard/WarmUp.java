@@ -50,18 +50,20 @@ import org.slf4j.LoggerFactory;
  * upstream and back runs at most twice a second, and the JVM compiles a method only after hundreds of runs, and
  * optimizes it fully only after thousands. Without
  * this, that path (the fetcher and its single flight, the breaker, the upstream client and the JDK's HTTP client,
- * Jackson's parser and the Tradier parsers, the answer's JSON) runs interpreted for minutes after every start, and
+ * Jackson's parser and the Tradier parsers, the answer's JSON, and the HTTP server in front of it) runs interpreted for minutes after every start, and
  * each of the first answers that needs the upstream takes 1 to 2 ms more ({@code docs/benchmarks.md}, "The first
  * request": 300 requests took about 1 ms off a first request, 1500 about 1.4 ms more).
  *
- * <p>What runs: {@code requests} requests, round robin over quote, expirations, option chain, daily history and the
- * dashboard view, each for a symbol of its own, through a throwaway {@link MarketDataService} built of the same
- * classes as the service's, and each answer is written as the API writes it, with the API's own mapper. Its upstream
- * is a {@link RecordedTradier} on a loopback port; it has breakers of its own in a registry of its own, no budget, no
- * metrics, no fleet, and caches into a DuckDB file of its own in a temporary directory of the data directory, deleted
- * at the end (a directory left by a killed start is deleted by the next; only one with the {@link #MARKER}). Nothing
- * of the service's state is touched: not its breakers, budget, metrics, SLA history, caches, nor the fleet. Not
- * warmed: TLS (the loopback server speaks plain HTTP), the listener (its own traffic warms it), and the error paths.
+ * <p>What runs: {@code requests} HTTP GETs ({@link WarmUpRequests}, one kept-alive connection), round robin over
+ * quote, expirations, option chain, daily history and the dashboard view, each for a symbol of its own, to a
+ * throwaway {@link WebServer} (the service's class: its listener, handlers, Javalin's routing, the routes, and
+ * {@code ctx.json} with the API's own mapper) on a loopback port, in front of a throwaway {@link MarketDataService}
+ * built of the same classes as the service's. Its upstream is a {@link RecordedTradier} on a loopback port; it has
+ * breakers of its own in a registry of its own, no budget, metrics, SLA history and SSE hub of its own, no fleet, and
+ * caches into a DuckDB file of its own in a temporary directory of the data directory, deleted at the end (a
+ * directory left by a killed start is deleted by the next; only one with the {@link #MARKER}). Nothing of the
+ * service's state is touched: not its server, breakers, budget, metrics, SLA history, caches, nor the fleet. Not
+ * warmed: TLS (the loopback servers speak plain HTTP), and the error paths.
  *
  * <p>A run ends early, with the reason in its {@link Result}, when its time limit passes, it is stopped
  * ({@link Background#close}), the calling thread is interrupted, or anything fails (the answers are fixed, so a
@@ -96,7 +98,7 @@ final class WarmUp {
    * What a run did.
    *
    * @param requests the requests answered
-   * @param took how long the run took, its server, database and service included
+   * @param took how long the run took, its servers, database and service included
    * @param stopped why the run ended before all its requests, or empty when it made them all
    */
   record Result(int requests, Duration took, Optional<String> stopped) {
@@ -209,7 +211,7 @@ final class WarmUp {
    *
    * @param config the service's configuration: its breaker settings, data directory and DuckDB limits are used
    * @param clock the service's clock
-   * @param json the mapper the API writes its answers with
+   * @param json the mapper the API writes its answers with: the throwaway server writes with it
    * @param requests how many; 0 runs nothing
    * @param limit the longest the run may take; it stops after the request in progress when this has passed
    * @return what it did

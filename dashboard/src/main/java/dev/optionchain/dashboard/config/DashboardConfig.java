@@ -23,8 +23,9 @@ import java.util.Optional;
  * @param upstreamToken bearer token for the upstream
  * @param connectTimeout upstream connect timeout, the default of each breaker's
  * @param rateLimitPerMinute upstream calls allowed per minute, all kinds together (0 = no client-side budget)
- * @param warmUpRequests requests run at start through a throwaway copy of the upstream path against recorded answers
- *     on a loopback port, never the upstream, so that its code is compiled before the first request (0 = none)
+ * @param warmUpRequests HTTP requests run at start to a throwaway copy of the web server and the upstream path against
+ *     recorded answers on loopback ports, never the upstream, so that its code is compiled before the first request
+ *     (0 = none)
  * @param simSeed the embedded simulator's seed
  * @param breakersEnabled whether upstream calls go through circuit breakers
  * @param breakers breaker settings by name, in the order of {@link #BREAKER_NAMES}
