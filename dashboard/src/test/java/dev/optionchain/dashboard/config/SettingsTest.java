@@ -36,6 +36,20 @@ class SettingsTest {
   }
 
   @Test
+  void withListenerMovesTheMainListenerAndDropsTheManagementOneKeepingTheRest() {
+    DashboardConfig c = DashboardConfig.from(Settings.defaults().with(Map.of("management.port", "9091",
+        "server.host", "0.0.0.0", "server.port", "8080", "admin.token", "a-token-long-enough-123"), "test"));
+    DashboardConfig moved = c.withListener("127.0.0.1", 0);
+    assertThat(moved.host()).isEqualTo("127.0.0.1");
+    assertThat(moved.port()).isZero();
+    assertThat(moved.management()).isEmpty();
+    assertThat(moved).isEqualTo(new DashboardConfig("127.0.0.1", 0, c.dataDir(), c.upstreamBaseUrl(),
+        c.upstreamToken(), c.connectTimeout(), c.rateLimitPerMinute(), c.warmUpRequests(), c.simSeed(),
+        c.breakersEnabled(), c.breakers(), c.adminToken(), c.alerts(), c.cache(), c.limits(),
+        java.util.Optional.empty(), c.duckdb(), c.fleet()));
+  }
+
+  @Test
   void theLimitsHaveDocumentedDefaultsAndAreValidated() {
     DashboardConfig c = DashboardConfig.from(Settings.defaults());
     assertThat(c.limits()).isEqualTo(new ServerLimits(1000, Duration.ofSeconds(10), Duration.ofSeconds(30), 200));
