@@ -141,9 +141,9 @@ final class WarmUp {
    */
   private static Result logged(Result r, int requests, Duration limit) {
     if (r.stopped().isEmpty()) {
-      LOG.info("warmed up: {} requests through a throwaway copy of the upstream path against recorded answers on a "
-          + "loopback port in {} ms (upstream.warm-up-requests; the upstream was not called)", r.requests(),
-          r.took().toMillis());
+      LOG.info("warmed up: {} requests through a throwaway copy of the web server and the upstream path against "
+          + "recorded answers on loopback ports in {} ms (upstream.warm-up-requests; the upstream was not called)",
+          r.requests(), r.took().toMillis());
     } else if (r.stopped().get().equals(CLOSING)) {
       LOG.info("warm-up stopped after {} of {} requests in {} ms: {}", r.requests(), requests, r.took().toMillis(),
           CLOSING);
