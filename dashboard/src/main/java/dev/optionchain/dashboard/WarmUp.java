@@ -21,6 +21,7 @@ import dev.optionchain.dashboard.upstream.TradierClient;
 import dev.optionchain.dashboard.web.WebServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -42,17 +43,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The start-up warm-up: from the service's first moment, beside the rest of its start-up, its upstream path runs a
- * thousand times or more, so that the JIT has compiled it before the first request needs it. The server listens meanwhile and
- * {@code /health/ready} answers 503 until the run has ended. The upstream is never called.
+ * The start-up warm-up: from the service's first moment, beside the rest of its start-up, its request path runs a
+ * thousand times or more, so that the JIT has compiled it before the first request needs it. The server listens
+ * meanwhile and {@code /health/ready} answers 503 until the run has ended. The upstream is never called.
  *
  * <p>Why: under the upstream's budget (Tradier allows 120 calls a minute) the path from the service's memory to the
  * upstream and back runs at most twice a second, and the JVM compiles a method only after hundreds of runs, and
- * optimizes it fully only after thousands. Without
- * this, that path (the fetcher and its single flight, the breaker, the upstream client and the JDK's HTTP client,
- * Jackson's parser and the Tradier parsers, the answer's JSON, and the HTTP server in front of it) runs interpreted for minutes after every start, and
- * each of the first answers that needs the upstream takes 1 to 2 ms more ({@code docs/benchmarks.md}, "The first
- * request": 300 requests took about 1 ms off a first request, 1500 about 1.4 ms more).
+ * optimizes it fully only after thousands. Without this, that path (the HTTP server in front of it, the fetcher and
+ * its single flight, the breaker, the upstream client and the JDK's HTTP client, Jackson's parser and the Tradier
+ * parsers, the answer's JSON) runs interpreted for minutes after every start, and the first answers that need the
+ * upstream take several milliseconds more ({@code docs/benchmarks.md}, "The first request").
  *
  * <p>What runs: {@code requests} HTTP GETs ({@link WarmUpRequests}, one kept-alive connection), round robin over
  * quote, expirations, option chain, daily history and the dashboard view, each for a symbol of its own, to a
@@ -84,10 +84,13 @@ final class WarmUp {
   /** The kinds of request, taken in turn ({@link WarmUpRequests#path}). */
   static final int KINDS = 5;
   /** Where the throwaway server listens. */
-  private static final String LOOPBACK = "127.0.0.1";
+  private static final String LOOPBACK = InetAddress.getLoopbackAddress().getHostAddress();
   /** The shortest request and connect timeout of the run's calls ({@link #throwaway}). */
   static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
-  /** How long {@link Background#close} waits: a request of the run ends within its timeout, 2 s on loopback. */
+  /**
+   * How long {@link Background#close} waits for the request in progress; a request stuck longer (its read timeout is
+   * at most the time left of the run's limit) ends on its own, on a daemon thread.
+   */
   private static final Duration STOP_WAIT = Duration.ofSeconds(5);
   /** Why a run stopped by {@link Background#close} stopped. */
   static final String CLOSING = "the service is closing";
@@ -269,10 +272,22 @@ final class WarmUp {
                 registry, clock, db::isOpen, Optional.empty(), events, history, metrics, Map::of, json, () -> true),
                 true)) {
           try {
-            WarmUpRequests http = new WarmUpRequests(URI.create("http://" + LOOPBACK + ":" + web.port()),
-                upstream.expiration(), CALL_TIMEOUT.multipliedBy(4));
+            String host = LOOPBACK.contains(":") ? "[" + LOOPBACK + "]" : LOOPBACK;
+            WarmUpRequests http = new WarmUpRequests(URI.create("http://" + host + ":" + web.port()),
+                upstream.expiration());
             for (; done < requests && (stopped = whyStop(stop, start, limit)).isEmpty(); done++) {
-              http.get(http.path(done, LocalDate.ofInstant(clock.now(), ZoneOffset.UTC)));
+              // no longer than the time left (the limit is asked between requests), nor than 4 calls' timeouts
+              Duration left = limit.minusNanos(System.nanoTime() - start);
+              try {
+                http.get(http.path(done, LocalDate.ofInstant(clock.now(), ZoneOffset.UTC)),
+                    left.compareTo(CALL_TIMEOUT.multipliedBy(4)) < 0 ? left : CALL_TIMEOUT.multipliedBy(4));
+              } catch (UncheckedIOException e) {
+                if (System.nanoTime() - start <= limit.toNanos()) {
+                  throw e;
+                }
+                stopped = Optional.of(timeLimitPassed(limit)); // cut at the limit: the limit is why
+                break;
+              }
             }
           } finally {
             // cleared while what the run started stops, and set again at the end: on an interrupted thread Jetty's

@@ -21,17 +21,14 @@ final class WarmUpRequests {
 
   private final URI base;
   private final LocalDate expiration;
-  private final Duration timeout;
 
   /**
    * @param base the throwaway server's base URL, {@code http://127.0.0.1:N}
    * @param expiration the expiration the option chains are asked for (one the recorded upstream lists)
-   * @param timeout the connect and read timeout of each request
    */
-  WarmUpRequests(URI base, LocalDate expiration, Duration timeout) {
+  WarmUpRequests(URI base, LocalDate expiration) {
     this.base = base;
     this.expiration = expiration;
-    this.timeout = timeout;
   }
 
   /**
@@ -62,14 +59,16 @@ final class WarmUpRequests {
    * Sends {@code GET path} and reads its answer to the end (so that the connection is kept alive for the next).
    *
    * @param path the path and query
+   * @param timeout the connect timeout, and the read timeout of each read (at least 1 ms)
    * @throws IllegalStateException if the answer is not 200, with its status and the start of its body
    * @throws UncheckedIOException if the request fails
    */
-  void get(String path) {
+  void get(String path, Duration timeout) {
+    int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
     try {
       HttpURLConnection c = (HttpURLConnection) base.resolve(path).toURL().openConnection(Proxy.NO_PROXY);
-      c.setConnectTimeout((int) timeout.toMillis());
-      c.setReadTimeout((int) timeout.toMillis());
+      c.setConnectTimeout(millis);
+      c.setReadTimeout(millis);
       int status = c.getResponseCode();
       byte[] body;
       try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {

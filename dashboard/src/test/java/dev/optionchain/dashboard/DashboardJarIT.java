@@ -26,6 +26,13 @@ class DashboardJarIT {
       assertThat(api.get("/health/live").status()).isEqualTo(200);
       WarmUpIntegrationTest.awaitReady(api);
       assertThat(api.get("/api/quote/AAPL").json().path("source").asText()).isEqualTo("live");
+      // the page's files come from the jar, which the warm-up's throwaway server also served from, and stopped with
+      for (String file : new String[] {"/", "/app.js"}) {
+        Api.Response page = api.get(file);
+        assertThat(page.status()).as(file).isEqualTo(200);
+        assertThat(page.raw().body()).as(file).isNotBlank();
+      }
+      assertThat(api.get("/").raw().body()).containsIgnoringCase("<html");
     } finally {
       assertThat(jar.stop()).isTrue(); // SIGTERM: runs the shutdown hook, as Ctrl-C does
       jar.close();

@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -261,9 +262,11 @@ class WarmUpEdgesTest {
   void anErrorInTheBackgroundIsLoggedAndEndsTheRun() throws Exception {
     // run contains every exception in its result; an Error (a bug, out of memory, a class that fails to load) passes
     // through it, and the service only asks whether the run has ended: the log is where an operator sees it
-    // (the clock, asked by the run's own thread for the day its recorded upstream answers as: an Error in the
-    // server's handling of a request is the server's, and ends the run as a 500 would)
+    // (the clock, asked by the run's own thread for the day of each request, after a few requests, when its servers
+    // and its database are running: an Error in the server's handling of a request is the server's, and ends the
+    // run as a 500 would)
     ManualClock clock = TestDashboards.clock();
+    AtomicInteger asked = new AtomicInteger();
     BreakerClock failing = new BreakerClock() {
       @Override
       public long nanoTime() {
@@ -272,7 +275,7 @@ class WarmUpEdgesTest {
 
       @Override
       public Instant now() {
-        if (Thread.currentThread().getName().equals("warm-up")) {
+        if (Thread.currentThread().getName().equals("warm-up") && asked.incrementAndGet() > 5) {
           throw new AssertionError("the warm-up's bug");
         }
         return clock.now();
@@ -283,6 +286,7 @@ class WarmUpEdgesTest {
       WarmUp.Result r = b.await();
       assertThat(b.ended()).isTrue();
       assertThat(r.stopped()).hasValueSatisfying(s -> assertThat(s).contains("the warm-up's bug"));
+      assertThat(asked.get()).as("it failed in the middle of the run").isGreaterThanOrEqualTo(6);
       List<ILoggingEvent> events = logs.eventsFrom(0);
       List<String> lines = logs.linesFrom(0);
       List<String> errors = IntStream.range(0, events.size())

@@ -176,6 +176,18 @@ class WarmUpIntegrationTest {
   }
 
   @Test
+  void theWarmUpsServerRepeatsNoneOfTheServicesStartWarnings() throws IOException {
+    // a short admin token is warned about at start: once, by the service's server, not again by the warm-up's copy
+    try (LogCapture logs = LogCapture.start();
+        DashboardApp app = TestDashboards.start(dataDir, clock, Map.of("upstream.warm-up-requests", "5",
+            "admin.token", "abcde"))) {
+      awaitReady(new Api(app.url()));
+      assertThat(logs.eventsFrom(0)).filteredOn(e -> e.getFormattedMessage().startsWith("admin.token is only"))
+          .singleElement().satisfies(e -> assertThat(e.getThreadName()).isNotEqualTo("warm-up"));
+    }
+  }
+
+  @Test
   void closingTheServiceWhileItWarmsStopsTheWarmUpAndLeavesNothing() {
     LogCapture logs = LogCapture.start();
     DashboardApp app = TestDashboards.start(dataDir, clock, Map.of("upstream.warm-up-requests", "100000"));

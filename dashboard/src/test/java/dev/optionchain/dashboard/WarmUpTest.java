@@ -220,7 +220,8 @@ class WarmUpTest {
       // the interrupt
       assertThat(logs.eventsFrom(0).stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
           .filter(e -> e.getThreadName().equals("interrupted-warm-up-test")
-              || e.getThreadName().startsWith("recorded-tradier") || e.getThreadName().startsWith("warm-up-")).map(ILoggingEvent::getFormattedMessage))
+              || e.getThreadName().startsWith("recorded-tradier") || e.getThreadName().startsWith("warm-up-"))
+          .map(ILoggingEvent::getFormattedMessage))
           .as("warnings of what the run started, while it stopped").isEmpty();
     }
     assertThat(result.get().requests()).isEqualTo(3);
