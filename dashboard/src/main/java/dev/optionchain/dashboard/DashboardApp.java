@@ -62,7 +62,7 @@ public final class DashboardApp implements AutoCloseable {
   public static final String DATABASE_FILE = "market.duckdb";
 
   /**
-   * The longest the start-up warm-up may take ({@link WarmUp}; its default 1500 requests take 4 to 6.5 s on two cores
+   * The longest the start-up warm-up may take ({@link WarmUp}; its default 1500 requests take 5 to 7.5 s on two cores
    * beside the rest of the start-up). A run cut short by it is logged at INFO: a slow machine is no fault.
    */
   static final Duration WARM_UP_LIMIT = Duration.ofSeconds(10);
