@@ -219,9 +219,10 @@ public final class DashboardApp implements AutoCloseable {
         }
       });
       opened.push(transitions::close);
+      WebServer.startWarnings(config).forEach(LOG::warn); // once: the warm-up's copy of the server warns of nothing
       WebServer web = WebServer.start(config, new WebServer.Backend(market, registry, clock, db::isOpen,
           sim == null ? Optional.empty() : Optional.of(upstream), events, history, metrics, fleet::status, json,
-          warmedUp));
+          warmedUp), "dashboard");
       opened.push(web);
       LOG.info("dashboard started: {}", config);
       return new DashboardApp(config, registry, Optional.ofNullable(sim), web, cache, writer, market, db, opened);

@@ -22,7 +22,6 @@ import dev.optionchain.dashboard.web.WebServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -87,6 +86,8 @@ final class WarmUp {
   private static final String LOOPBACK = InetAddress.getLoopbackAddress().getHostAddress();
   /** The shortest request and connect timeout of the run's calls ({@link #throwaway}). */
   static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
+  /** The longest a request of the run may take: a dashboard view makes several calls. */
+  private static final Duration REQUEST_TIMEOUT = CALL_TIMEOUT.multipliedBy(4);
   /**
    * How long {@link Background#close} waits for the request in progress; a request stuck longer (its read timeout is
    * at most the time left of the run's limit) ends on its own, on a daemon thread.
@@ -270,17 +271,15 @@ final class WarmUp {
             EventHub events = new EventHub(json, Map::of);
             WebServer web = WebServer.start(config.withListener(LOOPBACK, 0), new WebServer.Backend(market,
                 registry, clock, db::isOpen, Optional.empty(), events, history, metrics, Map::of, json, () -> true),
-                true)) {
+                "warm-up")) {
           try {
-            String host = LOOPBACK.contains(":") ? "[" + LOOPBACK + "]" : LOOPBACK;
-            WarmUpRequests http = new WarmUpRequests(URI.create("http://" + host + ":" + web.port()),
-                upstream.expiration());
+            WarmUpRequests http = new WarmUpRequests(LOOPBACK, web.port(), upstream.expiration());
             for (; done < requests && (stopped = whyStop(stop, start, limit)).isEmpty(); done++) {
               // no longer than the time left (the limit is asked between requests), nor than 4 calls' timeouts
               Duration left = limit.minusNanos(System.nanoTime() - start);
               try {
                 http.get(http.path(done, LocalDate.ofInstant(clock.now(), ZoneOffset.UTC)),
-                    left.compareTo(CALL_TIMEOUT.multipliedBy(4)) < 0 ? left : CALL_TIMEOUT.multipliedBy(4));
+                    left.compareTo(REQUEST_TIMEOUT) < 0 ? left : REQUEST_TIMEOUT);
               } catch (UncheckedIOException e) {
                 if (System.nanoTime() - start <= limit.toNanos()) {
                   throw e;

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.Proxy;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -23,11 +24,16 @@ final class WarmUpRequests {
   private final LocalDate expiration;
 
   /**
-   * @param base the throwaway server's base URL, {@code http://127.0.0.1:N}
+   * @param host the throwaway server's address (an IPv6 literal is bracketed in the URL)
+   * @param port its port
    * @param expiration the expiration the option chains are asked for (one the recorded upstream lists)
    */
-  WarmUpRequests(URI base, LocalDate expiration) {
-    this.base = base;
+  WarmUpRequests(String host, int port, LocalDate expiration) {
+    try {
+      this.base = new URI("http", null, host, port, null, null, null);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("not a host: " + host, e);
+    }
     this.expiration = expiration;
   }
 

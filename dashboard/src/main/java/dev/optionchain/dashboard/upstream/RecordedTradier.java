@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -106,9 +107,14 @@ public final class RecordedTradier implements AutoCloseable {
       stop(server);
       throw new IOException("cannot start the recorded Tradier: " + e, e);
     }
-    String host = connector.getHost().contains(":") ? "[" + connector.getHost() + "]" : connector.getHost();
-    return new RecordedTradier(server, URI.create("http://" + host + ":" + connector.getLocalPort()),
-        RECORDED_EXPIRATION.plusWeeks(weeks));
+    URI base;
+    try { // an IPv6 literal is bracketed
+      base = new URI("http", null, connector.getHost(), connector.getLocalPort(), null, null, null);
+    } catch (URISyntaxException e) {
+      stop(server);
+      throw new IOException("no URL for " + connector.getHost() + ": " + e.getMessage(), e);
+    }
+    return new RecordedTradier(server, base, RECORDED_EXPIRATION.plusWeeks(weeks));
   }
 
   /**

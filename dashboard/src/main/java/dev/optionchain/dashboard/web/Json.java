@@ -5,10 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.optionchain.dashboard.market.DashboardView;
 import dev.optionchain.dashboard.market.Sourced;
-import dev.optionchain.dashboard.model.OptionChain;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -50,44 +47,6 @@ public final class Json {
       f.retryAfter().ifPresent(r -> m.put("retryAfterSeconds", retryAfterSeconds(r)));
     });
     m.put("data", data);
-    return m;
-  }
-
-  /**
-   * Writes an option chain as {@code /api/options/{symbol}} has it: {@code underlying}, {@code expiration},
-   * {@code daysToExpiry} (from {@code today}), {@code roots} and {@code rows} (calls | strike | puts, by root).
-   *
-   * @param chain the chain
-   * @param today today's date (UTC)
-   * @return the chain's fields, in order
-   */
-  public static Map<String, Object> chain(OptionChain chain, LocalDate today) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("underlying", chain.underlying());
-    m.put("expiration", chain.expiration().toString());
-    m.put("daysToExpiry", ChronoUnit.DAYS.between(today, chain.expiration()));
-    m.put("roots", chain.roots());
-    m.put("rows", chain.rows());
-    return m;
-  }
-
-  /**
-   * Writes a dashboard view as {@code /api/dashboard/{symbol}} has it: {@code symbol}, {@code expiration}, then each
-   * part ({@link #part}): quote, info, expirations, chain ({@link #chain}), history.
-   *
-   * @param v the view
-   * @param today today's date (UTC)
-   * @return the view's fields, in order
-   */
-  public static Map<String, Object> dashboard(DashboardView v, LocalDate today) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("symbol", v.symbol());
-    m.put("expiration", v.expiration().map(LocalDate::toString).orElse(null));
-    m.put("quote", part(v.quote(), v.quote().value().map(Sourced::data).orElse(null)));
-    m.put("info", part(v.info(), v.info().value().map(Sourced::data).orElse(null)));
-    m.put("expirations", part(v.expirations(), v.expirations().value().map(Sourced::data).orElse(null)));
-    m.put("chain", part(v.chain(), v.chain().value().map(s -> chain(s.data(), today)).orElse(null)));
-    m.put("history", part(v.history(), v.history().value().map(Sourced::data).orElse(null)));
     return m;
   }
 

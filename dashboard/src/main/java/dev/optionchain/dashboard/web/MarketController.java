@@ -1,6 +1,7 @@
 package dev.optionchain.dashboard.web;
 
 import dev.optionchain.breaker.BreakerClock;
+import dev.optionchain.dashboard.market.DashboardView;
 import dev.optionchain.dashboard.market.InvalidRequestException;
 import dev.optionchain.dashboard.market.MarketDataService;
 import dev.optionchain.dashboard.market.Requests;
@@ -10,6 +11,9 @@ import dev.optionchain.dashboard.model.OptionChain;
 import io.javalin.http.Context;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The market-data endpoints under {@code /api}. Validates input, asks the service, writes provenance. */
 final class MarketController {
@@ -62,17 +66,33 @@ final class MarketController {
     LocalDate expiration = params.date("expiration").orElseThrow(() -> new InvalidRequestException(
         "expiration is required, e.g. ?expiration=2026-01-16; see /api/options/" + symbol + "/expirations"));
     Sourced<OptionChain> c = market.chain(symbol, expiration);
-    ctx.json(Json.sourced(c, Json.chain(c.data(), today())));
+    ctx.json(Json.sourced(c, chainJson(c.data())));
   }
 
   /** {@code GET /api/dashboard/{symbol}}. */
   void dashboard(Context ctx) {
     QueryParams.of(ctx);
-    ctx.json(Json.dashboard(market.dashboard(symbol(ctx)), today()));
+    DashboardView v = market.dashboard(symbol(ctx));
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("symbol", v.symbol());
+    m.put("expiration", v.expiration().map(LocalDate::toString).orElse(null));
+    m.put("quote", Json.part(v.quote(), v.quote().value().map(Sourced::data).orElse(null)));
+    m.put("info", Json.part(v.info(), v.info().value().map(Sourced::data).orElse(null)));
+    m.put("expirations", Json.part(v.expirations(), v.expirations().value().map(Sourced::data).orElse(null)));
+    m.put("chain", Json.part(v.chain(), v.chain().value().map(s -> chainJson(s.data())).orElse(null)));
+    m.put("history", Json.part(v.history(), v.history().value().map(Sourced::data).orElse(null)));
+    ctx.json(m);
   }
 
-  private LocalDate today() {
-    return LocalDate.ofInstant(clock.now(), ZoneOffset.UTC);
+  private Map<String, Object> chainJson(OptionChain chain) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("underlying", chain.underlying());
+    m.put("expiration", chain.expiration().toString());
+    m.put("daysToExpiry",
+        ChronoUnit.DAYS.between(LocalDate.ofInstant(clock.now(), ZoneOffset.UTC), chain.expiration()));
+    m.put("roots", chain.roots());
+    m.put("rows", chain.rows());
+    return m;
   }
 
   private static String symbol(Context ctx) {

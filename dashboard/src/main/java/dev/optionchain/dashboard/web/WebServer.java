@@ -14,8 +14,10 @@ import io.javalin.router.Endpoint;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import java.net.URI;
-import java.util.Optional;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpException;
@@ -70,28 +72,29 @@ public final class WebServer implements AutoCloseable {
       BooleanSupplier warmedUp) {}
 
   /**
-   * Starts the server.
+   * Returns what a server of this configuration should warn about once, at start: an admin token too short or missing
+   * on a network address, connection limits past the process's file-handle limit. The caller logs them, once per
+   * service, however many servers of that configuration it starts.
    *
-   * @param config host, port, breaker and admin settings
-   * @param backend what the routes serve
-   * @return the running server
+   * @param config the configuration
+   * @return the warnings, empty when there is nothing to warn about
    */
-  public static WebServer start(DashboardConfig config, Backend backend) {
-    return start(config, backend, false);
+  public static List<String> startWarnings(DashboardConfig config) {
+    List<String> warnings = new ArrayList<>(Authority.startWarnings(config.adminToken(), config.host()));
+    Listeners.fileLimitWarning(config).ifPresent(warnings::add);
+    return warnings;
   }
 
   /**
-   * Starts the server, or the start-up warm-up's throwaway copy of it.
+   * Starts a server.
    *
    * @param config host, port, breaker and admin settings
    * @param backend what the routes serve
-   * @param throwaway true for the start-up warm-up's copy: it logs none of the warnings of the configuration (the
-   *     service's own server does) and its threads are named {@code warm-up-http} and {@code warm-up-io} instead of
-   *     {@code dashboard-http} and {@code dashboard-io}
+   * @param name names its threads: {@code name-http} (the workers), {@code name-io} and {@code name-management};
+   *     {@code dashboard} for the service's server, {@code warm-up} for the start-up warm-up's throwaway copy
    * @return the running server
    */
-  public static WebServer start(DashboardConfig config, Backend backend, boolean throwaway) {
-    String threads = throwaway ? "warm-up" : "dashboard";
+  public static WebServer start(DashboardConfig config, Backend backend, String name) {
     CircuitBreakerRegistry registry = backend.breakers();
     Optional<URI> simulator = backend.simulator();
     MarketController marketApi = new MarketController(backend.market(), backend.clock());
@@ -100,13 +103,9 @@ public final class WebServer implements AutoCloseable {
     HistoryController history = new HistoryController(backend.history(), registry);
     AdminController admin = new AdminController(registry, config.adminToken());
     QueuedThreadPool pool = new QueuedThreadPool(ServerLimits.WORKER_THREADS, 8, 60_000);
-    pool.setName(threads + "-http");
-    Listeners listeners = new Listeners(config, threads);
+    pool.setName(name + "-http");
+    Listeners listeners = new Listeners(config, name);
     Authority authority = new Authority(config.adminToken(), config.host());
-    if (!throwaway) {
-      Authority.startWarnings(config.adminToken(), config.host()).forEach(LOG::warn);
-      Listeners.fileLimitWarning(config).ifPresent(LOG::warn);
-    }
     Javalin app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
       cfg.startup.showOldJavalinVersionWarning = false;
